@@ -1,0 +1,198 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/debrief-oss/debrief"
+)
+
+// FindIncidentByID returns one incident.
+func (s *Service) FindIncidentByID(ctx context.Context, id int64) (*debrief.Incident, error) {
+	return s.store.FindIncidentByID(ctx, id)
+}
+
+// FindIncidents returns a page of incidents and the total matching.
+func (s *Service) FindIncidents(ctx context.Context, f debrief.IncidentFilter) ([]*debrief.Incident, int, error) {
+	if f.Offset < 0 {
+		return nil, 0, debrief.FieldError("offset", "must not be negative.")
+	}
+	return s.store.FindIncidents(ctx, f)
+}
+
+// CreateIncident validates inc, fills defaults, and stores it together with
+// a retrospective laid out from the named template.
+func (s *Service) CreateIncident(ctx context.Context, inc *debrief.Incident, template string) error {
+	if template == "" {
+		template = debrief.DefaultTemplateName
+	}
+	tpl, ok := s.templates[template]
+	if !ok {
+		return debrief.FieldError("template", "unknown template %q.", template)
+	}
+	if inc.Status == "" {
+		inc.Status = debrief.IncidentActive
+	}
+	if inc.Severity == "" {
+		inc.Severity = s.severities[len(s.severities)-1]
+	}
+	if inc.TimeZone == "" {
+		inc.TimeZone = "UTC"
+	}
+	if inc.Services == nil {
+		inc.Services = []string{}
+	}
+	if inc.Responders == nil {
+		inc.Responders = []debrief.Responder{}
+	}
+	if err := s.validateIncident(ctx, inc); err != nil {
+		return err
+	}
+	retro := &debrief.Retrospective{Template: tpl.Name, Status: debrief.RetroDraft}
+	for i, ts := range tpl.Sections {
+		retro.Sections = append(retro.Sections, &debrief.Section{
+			Key: ts.Key, Title: ts.Title, Kind: ts.Kind, Position: i,
+			Optional: ts.Optional, Guidance: ts.Guidance,
+		})
+	}
+	return s.store.CreateIncident(ctx, inc, retro)
+}
+
+// UpdateIncident applies upd to the incident if upd.Version is current.
+func (s *Service) UpdateIncident(ctx context.Context, id int64, upd debrief.IncidentUpdate) (*debrief.Incident, error) {
+	inc, err := s.store.FindIncidentByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if upd.Version == 0 {
+		return nil, debrief.FieldError("version", "is required: send the version you last read.")
+	}
+	if v := upd.Title; v != nil {
+		inc.Title = *v
+	}
+	if v := upd.Severity; v != nil {
+		inc.Severity = *v
+	}
+	if v := upd.Status; v != nil {
+		inc.Status = *v
+	}
+	if v := upd.Services; v != nil {
+		inc.Services = *v
+	}
+	if v := upd.Team; v != nil {
+		inc.Team = *v
+	}
+	if v := upd.TimeZone; v != nil {
+		inc.TimeZone = *v
+	}
+	if v := upd.Milestones; v != nil {
+		inc.Milestones = *v
+	}
+	if v := upd.CommanderID; v != nil {
+		inc.CommanderID = nonZero(*v)
+	}
+	if v := upd.Responders; v != nil {
+		inc.Responders = *v
+	}
+	if err := s.validateIncident(ctx, inc); err != nil {
+		return nil, err
+	}
+	// The store writes only if this is still the version the caller read:
+	// a change made since is never overwritten.
+	inc.Version = upd.Version
+	if err := s.store.UpdateIncident(ctx, inc); err != nil {
+		return nil, err
+	}
+	return s.store.FindIncidentByID(ctx, id)
+}
+
+// DeleteIncident removes an incident and everything that belongs to it.
+func (s *Service) DeleteIncident(ctx context.Context, id int64) error {
+	return s.store.DeleteIncident(ctx, id)
+}
+
+func (s *Service) validateIncident(ctx context.Context, inc *debrief.Incident) error {
+	var c checker
+	inc.Title = strings.TrimSpace(inc.Title)
+	c.text("title", inc.Title, true, MaxTitle)
+	c.oneOf("severity", inc.Severity, s.severities)
+	c.oneOf("status", string(inc.Status), statusStrings(debrief.IncidentStatuses))
+	c.text("team", inc.Team, false, MaxShortText)
+	if len(inc.Services) > MaxServices {
+		c.fail("services", "has %d entries, at most %d.", len(inc.Services), MaxServices)
+	}
+	for i, svc := range inc.Services {
+		inc.Services[i] = strings.TrimSpace(svc)
+		c.text(fmt.Sprintf("services[%d]", i), inc.Services[i], true, MaxShortText)
+	}
+	if _, err := time.LoadLocation(inc.TimeZone); err != nil || inc.TimeZone == "" || inc.TimeZone == "Local" {
+		c.fail("time_zone", "must be an IANA time zone such as UTC or Europe/Copenhagen (got %q).", inc.TimeZone)
+	}
+	c.milestones(&inc.Milestones)
+	if c.err != nil {
+		return c.err
+	}
+	if inc.CommanderID != nil {
+		if err := s.personExists(ctx, "commander_id", *inc.CommanderID); err != nil {
+			return err
+		}
+	}
+	if len(inc.Responders) > MaxResponders {
+		return debrief.FieldError("responders", "has %d entries, at most %d.", len(inc.Responders), MaxResponders)
+	}
+	seen := map[int64]bool{}
+	for i, r := range inc.Responders {
+		field := fmt.Sprintf("responders[%d]", i)
+		c.text(field+".role", r.Role, true, MaxShortText)
+		if c.err != nil {
+			return c.err
+		}
+		if seen[r.PersonID] {
+			return debrief.FieldError(field+".person_id", "person %d is listed twice.", r.PersonID)
+		}
+		seen[r.PersonID] = true
+		if err := s.personExists(ctx, field+".person_id", r.PersonID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// milestones refuses a milestone before the start, and a resolution before
+// the mitigation: times like that are typing mistakes, and every duration
+// shown would be wrong.
+func (c *checker) milestones(m *debrief.Milestones) {
+	for _, name := range debrief.MilestoneNames {
+		if t := m.Get(name); t != nil {
+			m.Set(name, t) // normalise to UTC
+		}
+	}
+	if m.Started != nil {
+		for _, name := range debrief.MilestoneNames[1:] {
+			if t := m.Get(name); t != nil && t.Before(*m.Started) {
+				c.fail("milestones."+name, "is before the incident started.")
+			}
+		}
+	}
+	if m.Mitigated != nil && m.Resolved != nil && m.Resolved.Before(*m.Mitigated) {
+		c.fail("milestones.resolved", "is before the incident was mitigated.")
+	}
+}
+
+func (s *Service) personExists(ctx context.Context, field string, id int64) error {
+	if _, err := s.store.FindPersonByID(ctx, id); debrief.ErrorCode(err) == debrief.ENOTFOUND {
+		return debrief.FieldError(field, "no person with id %d.", id)
+	} else if err != nil {
+		return err
+	}
+	return nil
+}
+
+func nonZero(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}

@@ -1,0 +1,49 @@
+package app
+
+import (
+	"context"
+
+	"github.com/debrief-oss/debrief"
+	"github.com/debrief-oss/debrief/store"
+)
+
+// FindReport loads everything one incident's retrospective shows. Hidden
+// timeline events are left out unless includeHidden is set.
+func (s *Service) FindReport(ctx context.Context, incidentID int64, includeHidden bool) (*debrief.Report, error) {
+	inc, err := s.store.FindIncidentByID(ctx, incidentID)
+	if err != nil {
+		return nil, err
+	}
+	retro, err := s.store.FindRetrospective(ctx, incidentID)
+	if err != nil {
+		return nil, err
+	}
+	events, err := findAll(func(offset int) ([]*debrief.Event, int, error) {
+		return s.store.FindEvents(ctx, debrief.EventFilter{IncidentID: incidentID, IncludeHidden: includeHidden, Offset: offset, Limit: store.MaxLimit})
+	})
+	if err != nil {
+		return nil, err
+	}
+	actions, err := findAll(func(offset int) ([]*debrief.Action, int, error) {
+		return s.store.FindActions(ctx, debrief.ActionFilter{IncidentID: &incidentID, Offset: offset, Limit: store.MaxLimit})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &debrief.Report{Incident: inc, Retrospective: retro, Events: events, Actions: actions}, nil
+}
+
+// findAll pages through a list until it has every item.
+func findAll[T any](page func(offset int) ([]T, int, error)) ([]T, error) {
+	var all []T
+	for {
+		items, total, err := page(len(all))
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, items...)
+		if len(items) == 0 || len(all) >= total {
+			return all, nil
+		}
+	}
+}

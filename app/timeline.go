@@ -1,0 +1,97 @@
+package app
+
+import (
+	"context"
+	"strings"
+
+	"github.com/debrief-oss/debrief"
+)
+
+// FindEventByID returns one event of an incident's timeline.
+func (s *Service) FindEventByID(ctx context.Context, incidentID, id int64) (*debrief.Event, error) {
+	return s.store.FindEventByID(ctx, incidentID, id)
+}
+
+// FindEvents returns a page of an incident's timeline, in time order.
+func (s *Service) FindEvents(ctx context.Context, f debrief.EventFilter) ([]*debrief.Event, int, error) {
+	if _, err := s.store.FindIncidentByID(ctx, f.IncidentID); err != nil {
+		return nil, 0, err
+	}
+	return s.store.FindEvents(ctx, f)
+}
+
+// CreateEvent adds an event to an incident's timeline.
+func (s *Service) CreateEvent(ctx context.Context, ev *debrief.Event) error {
+	if ev.Source == "" {
+		ev.Source = "manual"
+	}
+	if ev.Kind == "" {
+		ev.Kind = debrief.EventNote
+	}
+	if err := validateEvent(ev); err != nil {
+		return err
+	}
+	if _, err := s.store.FindIncidentByID(ctx, ev.IncidentID); err != nil {
+		return err
+	}
+	return s.store.CreateEvent(ctx, ev)
+}
+
+// UpdateEvent applies upd to an event if upd.Version is current.
+func (s *Service) UpdateEvent(ctx context.Context, incidentID, id int64, upd debrief.EventUpdate) (*debrief.Event, error) {
+	ev, err := s.store.FindEventByID(ctx, incidentID, id)
+	if err != nil {
+		return nil, err
+	}
+	if upd.Version == 0 {
+		return nil, debrief.FieldError("version", "is required: send the version you last read.")
+	}
+	if upd.At != nil {
+		ev.At = *upd.At
+	}
+	setString(&ev.Text, upd.Text)
+	setString(&ev.Source, upd.Source)
+	setString(&ev.Author, upd.Author)
+	setString(&ev.URL, upd.URL)
+	setString(&ev.Kind, upd.Kind)
+	if upd.Starred != nil {
+		ev.Starred = *upd.Starred
+	}
+	if upd.Hidden != nil {
+		ev.Hidden = *upd.Hidden
+	}
+	if err := validateEvent(ev); err != nil {
+		return nil, err
+	}
+	ev.Version = upd.Version
+	if err := s.store.UpdateEvent(ctx, ev); err != nil {
+		return nil, err
+	}
+	return ev, nil
+}
+
+// DeleteEvent removes an event from a timeline.
+func (s *Service) DeleteEvent(ctx context.Context, incidentID, id int64) error {
+	return s.store.DeleteEvent(ctx, incidentID, id)
+}
+
+func validateEvent(ev *debrief.Event) error {
+	var c checker
+	if ev.At.IsZero() {
+		c.fail("at", "is required: a time with its zone, such as 2024-05-01T14:03:00Z.")
+	}
+	ev.At = ev.At.UTC()
+	ev.Text = strings.TrimSpace(ev.Text)
+	c.text("text", ev.Text, true, MaxEventText)
+	c.text("source", ev.Source, false, MaxShortText)
+	c.text("author", ev.Author, false, MaxShortText)
+	c.link("url", ev.URL)
+	c.oneOf("kind", ev.Kind, debrief.EventKinds)
+	return c.err
+}
+
+func setString(dst *string, v *string) {
+	if v != nil {
+		*dst = *v
+	}
+}

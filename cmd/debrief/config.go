@@ -1,0 +1,81 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+)
+
+// config is what every command may need. Each field is a flag and a
+// DEBRIEF_* environment variable; a flag given on the command line wins.
+type config struct {
+	database   string
+	addr       string
+	demo       bool
+	logFormat  string
+	logLevel   string
+	severities string
+}
+
+// newFlagSet declares the shared flags on a command's flag set.
+func newFlagSet(name string, cfg *config, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.database, "database", "debrief.db",
+		"database: a SQLite file path, or a postgres:// URL")
+	fs.StringVar(&cfg.logFormat, "log-format", "text", "log format: text or json")
+	fs.StringVar(&cfg.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	fs.StringVar(&cfg.severities, "severities", "SEV1,SEV2,SEV3,SEV4",
+		"the severity scale, most severe first, comma-separated")
+	return fs
+}
+
+// parse reads environment variables for flags not given, then the flags.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		if given[f.Name] || err != nil {
+			return
+		}
+		env := "DEBRIEF_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		if v, ok := os.LookupEnv(env); ok {
+			if e := f.Value.Set(v); e != nil {
+				err = usageError{fmt.Sprintf("%s=%q: %v", env, v, e)}
+			}
+		}
+	})
+	return err
+}
+
+func (c *config) severityScale() []string {
+	var out []string
+	for _, s := range strings.Split(c.severities, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (c *config) logger(w io.Writer) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
+		return nil, usageError{fmt.Sprintf("--log-level %q: want debug, info, warn or error", c.logLevel)}
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch c.logFormat {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, usageError{fmt.Sprintf("--log-format %q: want text or json", c.logFormat)}
+}

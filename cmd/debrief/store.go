@@ -1,0 +1,29 @@
+package main
+
+import (
+	"context"
+	"strings"
+
+	"github.com/debrief-oss/debrief/store"
+	"github.com/debrief-oss/debrief/store/postgres"
+	"github.com/debrief-oss/debrief/store/sqlite"
+)
+
+// openStore opens the database named by dsn: a postgres:// URL selects
+// PostgreSQL, anything else is a SQLite file path ("sqlite:" prefix optional).
+// It does not migrate; callers decide when.
+func openStore(ctx context.Context, dsn string) (store.Store, error) {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return postgres.Open(ctx, dsn)
+	}
+	return sqlite.Open(ctx, strings.TrimPrefix(dsn, "sqlite:"))
+}
+
+// engineName names the engine for logs, without the DSN (which can hold a
+// password).
+func engineName(dsn string) string {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return "postgres"
+	}
+	return "sqlite"
+}

@@ -1,0 +1,108 @@
+// Package demo loads one realistic example incident with a full
+// retrospective, so the first screen a new user sees is a real one.
+//
+// The incident is adapted from DFDS's public postmortem PM2021-008,
+// "Kubernetes ingress controller Traefik v2 configuration caused outage"
+// (github.com/dfds/postmortems, MIT licence, Copyright (c) 2019 DFDS). The
+// timeline's times and the durations are theirs; the people are fictional,
+// and the analysis and the follow-ups were written for this example.
+package demo
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/debrief-oss/debrief"
+	"github.com/debrief-oss/debrief/app"
+)
+
+// Load adds the example incident through the service's rules, unless the
+// database already holds incidents. It reports whether it loaded anything.
+func Load(ctx context.Context, svc *app.Service) (bool, error) {
+	if _, total, err := svc.FindIncidents(ctx, debrief.IncidentFilter{Limit: 1}); err != nil {
+		return false, err
+	} else if total > 0 {
+		return false, nil
+	}
+	people := map[string]*debrief.Person{}
+	for _, p := range demoPeople {
+		p := p
+		if err := svc.CreatePerson(ctx, &p); err != nil {
+			return false, fmt.Errorf("person %s: %w", p.Handle, err)
+		}
+		people[p.Handle] = &p
+	}
+	id := func(handle string) *int64 { return &people[handle].ID }
+
+	inc := &debrief.Incident{
+		Title:    "Online booking down: Traefik v2 ingress dropped forwarded headers",
+		Severity: "SEV2",
+		Status:   debrief.IncidentResolved,
+		Services: []string{"ingress", "okta-auth", "online-booking"},
+		Team:     "Cloud Engineering",
+		TimeZone: "Europe/Copenhagen",
+		Milestones: debrief.Milestones{
+			Started:      at("08:22"),
+			Detected:     at("09:26"),
+			Acknowledged: at("09:27"),
+			Declared:     at("09:35"),
+			Mitigated:    at("09:48"),
+			Resolved:     at("09:49"),
+		},
+		CommanderID: id("ellen"),
+		Responders: []debrief.Responder{
+			{PersonID: *id("marco"), Role: "Ingress owner"},
+			{PersonID: *id("wei"), Role: "Developer, booking"},
+			{PersonID: *id("amira"), Role: "Communications"},
+		},
+	}
+	if err := svc.CreateIncident(ctx, inc, debrief.DefaultTemplateName); err != nil {
+		return false, fmt.Errorf("incident: %w", err)
+	}
+	for i, ev := range demoEvents {
+		ev := ev
+		ev.IncidentID = inc.ID
+		if err := svc.CreateEvent(ctx, &ev); err != nil {
+			return false, fmt.Errorf("event %d: %w", i, err)
+		}
+	}
+	retro, err := svc.FindRetrospective(ctx, inc.ID)
+	if err != nil {
+		return false, err
+	}
+	for _, sec := range retro.Sections {
+		body, ok := demoSections[sec.Key]
+		if !ok {
+			continue
+		}
+		if _, err := svc.UpdateSection(ctx, inc.ID, sec.Key, debrief.SectionUpdate{Body: &body, Version: sec.Version}); err != nil {
+			return false, fmt.Errorf("section %s: %w", sec.Key, err)
+		}
+	}
+	credits := &debrief.Section{Title: "About this example", Body: creditsBody}
+	if err := svc.CreateSection(ctx, inc.ID, credits); err != nil {
+		return false, fmt.Errorf("credits: %w", err)
+	}
+	writer, inReview := *id("marco"), debrief.RetroInReview
+	if _, err := svc.UpdateRetrospective(ctx, inc.ID, debrief.RetrospectiveUpdate{WriterID: &writer, Status: &inReview, Version: retro.Version}); err != nil {
+		return false, fmt.Errorf("retrospective: %w", err)
+	}
+	for i, a := range demoActions(id) {
+		a.IncidentID = inc.ID
+		if err := svc.CreateAction(ctx, a); err != nil {
+			return false, fmt.Errorf("action %d: %w", i, err)
+		}
+	}
+	return true, nil
+}
+
+// at returns a time on the incident's day, given in UTC as the original
+// postmortem gives it.
+func at(hhmm string) *time.Time {
+	t, err := time.Parse("2006-01-02 15:04", "2021-08-26 "+hhmm)
+	if err != nil {
+		panic(err) // the demo's own constants; a typo must fail every test
+	}
+	return &t
+}
