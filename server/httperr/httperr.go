@@ -3,6 +3,7 @@
 package httperr
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -17,8 +18,16 @@ var statuses = map[string]int{
 	debrief.EINTERNAL: http.StatusInternalServerError,
 }
 
+// StatusClientClosed is the status logged when the client went away before
+// the answer was ready (nginx's 499): nobody reads it, and it is no fault of
+// the server's.
+const StatusClientClosed = 499
+
 // Status returns the HTTP status for err.
 func Status(err error) int {
+	if errors.Is(err, context.Canceled) {
+		return StatusClientClosed
+	}
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
 		return http.StatusRequestEntityTooLarge
@@ -32,3 +41,13 @@ func Status(err error) int {
 // IsInternal reports whether err is the server's fault, and so worth logging;
 // errors caused by the request are the caller's to fix and are not logged.
 func IsInternal(err error) bool { return Status(err) >= 500 }
+
+// Message returns what the client may be told about err: the error's own
+// message, or a generic one for internal errors, whose details stay in the
+// server's log.
+func Message(err error) string {
+	if Status(err) == StatusClientClosed {
+		return "The request was cancelled."
+	}
+	return debrief.ErrorMessage(err)
+}
