@@ -13,10 +13,20 @@ import (
 // PostgreSQL, anything else is a SQLite file path ("sqlite:" prefix optional).
 // It does not migrate; callers decide when.
 func openStore(ctx context.Context, dsn string) (store.Store, error) {
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		return postgres.Open(ctx, dsn)
+	// Each branch returns a nil interface on failure, never an interface
+	// holding a nil pointer.
+	if engineName(dsn) == "postgres" {
+		st, err := postgres.Open(ctx, dsn)
+		if err != nil {
+			return nil, err
+		}
+		return st, nil
 	}
-	return sqlite.Open(ctx, strings.TrimPrefix(dsn, "sqlite:"))
+	st, err := sqlite.Open(ctx, strings.TrimPrefix(dsn, "sqlite:"))
+	if err != nil {
+		return nil, err
+	}
+	return st, nil
 }
 
 // engineName names the engine for logs, without the DSN (which can hold a

@@ -1,0 +1,143 @@
+package postgres_test
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/debrief-oss/debrief"
+	"github.com/debrief-oss/debrief/store"
+	"github.com/debrief-oss/debrief/store/postgres"
+	"github.com/debrief-oss/debrief/store/storetest"
+)
+
+// dsn returns the test database's DSN from DEBRIEF_TEST_POSTGRES, skipping
+// the test when it is unset.
+func dsn(t *testing.T) string {
+	t.Helper()
+	dsn := os.Getenv("DEBRIEF_TEST_POSTGRES")
+	if dsn == "" {
+		t.Skip("DEBRIEF_TEST_POSTGRES is not set")
+	}
+	return dsn
+}
+
+// freshSchema creates an empty schema with a random name, dropped at
+// cleanup, and returns dsn with search_path set to it, so that tests and
+// packages running at once never see each other's tables.
+func freshSchema(t *testing.T, dsn string) string {
+	t.Helper()
+	admin, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatalf("open admin connection: %v", err)
+	}
+	t.Cleanup(func() { admin.Close() })
+	var b [6]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		t.Fatal(err)
+	}
+	schema := "test_" + hex.EncodeToString(b[:])
+	if _, err := admin.ExecContext(t.Context(), "CREATE SCHEMA "+schema); err != nil {
+		t.Fatalf("create schema: %v", err)
+	}
+	t.Cleanup(func() {
+		// t.Context() is done by now.
+		if _, err := admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
+			t.Errorf("drop schema %s: %v", schema, err)
+		}
+	})
+	return withParam(t, dsn, "search_path", schema)
+}
+
+// withParam sets a run-time parameter in a URL or key=value DSN.
+func withParam(t *testing.T, dsn, key, value string) string {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		u, err := url.Parse(dsn)
+		if err != nil {
+			t.Fatalf("parse DSN: %v", err)
+		}
+		q := u.Query()
+		q.Set(key, value)
+		u.RawQuery = q.Encode()
+		return u.String()
+	}
+	return dsn + " " + key + "=" + value
+}
+
+func open(t *testing.T, dsn string) *postgres.Store {
+	t.Helper()
+	s, err := postgres.Open(t.Context(), dsn)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	return s
+}
+
+func TestStore(t *testing.T) {
+	base := dsn(t)
+	storetest.Run(t, func(t *testing.T) store.Store { return open(t, freshSchema(t, base)) })
+}
+
+// Several instances starting on one fresh schema migrate it once between
+// them: the advisory lock makes the others wait, then skip.
+func TestMigrateConcurrentInstances(t *testing.T) {
+	d := freshSchema(t, dsn(t))
+	const n = 4
+	stores := make([]*postgres.Store, n)
+	for i := range stores {
+		stores[i] = open(t, d)
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i, s := range stores {
+		wg.Add(1)
+		go func() { defer wg.Done(); errs[i] = s.Migrate(t.Context()) }()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("Migrate %d: %v", i, err)
+		}
+	}
+	p := &debrief.Person{Name: "Shared", Handle: "shared"}
+	if err := stores[0].CreatePerson(t.Context(), p); err != nil {
+		t.Fatal(err)
+	}
+	got, err := stores[n-1].FindPersonByID(t.Context(), p.ID)
+	if err != nil || got.Name != "Shared" {
+		t.Fatalf("FindPersonByID from another instance: %v, %v", got, err)
+	}
+	// Each migration was recorded once.
+	db, err := sql.Open("pgx", d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var rows, versions int
+	if err := db.QueryRowContext(t.Context(), "SELECT COUNT(*), COUNT(DISTINCT version) FROM schema_migrations").Scan(&rows, &versions); err != nil {
+		t.Fatal(err)
+	}
+	if rows != versions || rows == 0 {
+		t.Fatalf("schema_migrations: %d rows for %d versions", rows, versions)
+	}
+}
+
+func TestOpenBadDSN(t *testing.T) {
+	if s, err := postgres.Open(t.Context(), "postgres://nobody@127.0.0.1:1/none?sslmode=disable&connect_timeout=2"); err == nil {
+		s.Close()
+		t.Fatal("Open of an unreachable server succeeded")
+	}
+}

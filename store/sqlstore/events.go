@@ -1,0 +1,136 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/debrief-oss/debrief"
+	"github.com/debrief-oss/debrief/store"
+)
+
+const eventSelect = "SELECT e.id, e.incident_id, e.at, e.text, e.source, e.author, e.url, e.kind, " +
+	"e.starred, e.hidden, e.version, e.created_at, e.updated_at FROM events e"
+
+func scanEvent(row interface{ Scan(...any) error }) (*debrief.Event, error) {
+	var ev debrief.Event
+	var at, created, updated int64
+	err := row.Scan(&ev.ID, &ev.IncidentID, &at, &ev.Text, &ev.Source, &ev.Author, &ev.URL, &ev.Kind,
+		&ev.Starred, &ev.Hidden, &ev.Version, &created, &updated)
+	if err != nil {
+		return nil, err
+	}
+	ev.At, ev.CreatedAt, ev.UpdatedAt = fromMicros(at), fromMicros(created), fromMicros(updated)
+	return &ev, nil
+}
+
+func eventTarget(incidentID, id int64) target {
+	return target{name: fmt.Sprintf("Event %d", id), table: "events", where: "incident_id = ? AND id = ?", args: []any{incidentID, id}}
+}
+
+// CreateEvent stores ev in its incident's timeline and sets its ID,
+// Version and times; At comes back in UTC, cut to the microsecond.
+func (db *DB) CreateEvent(ctx context.Context, ev *debrief.Event) error {
+	now := db.now()
+	var id int64
+	err := db.write().queryRow(ctx, `INSERT INTO events
+		(incident_id, at, text, source, author, url, kind, starred, hidden, version, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id`,
+		ev.IncidentID, toMicros(ev.At), ev.Text, ev.Source, ev.Author, ev.URL, ev.Kind, ev.Starred, ev.Hidden,
+		toMicros(now), toMicros(now)).Scan(&id)
+	if db.dialect.isForeignKey(err) {
+		return wrap("create event", db.missingRef(ctx, err, incidentRef(ev.IncidentID)))
+	} else if err != nil {
+		return wrap("create event", err)
+	}
+	ev.ID, ev.Version, ev.CreatedAt, ev.UpdatedAt = id, 1, now, now
+	ev.At = fromMicros(toMicros(ev.At))
+	return nil
+}
+
+// FindEventByID returns one event of the incident.
+func (db *DB) FindEventByID(ctx context.Context, incidentID, id int64) (*debrief.Event, error) {
+	ev, err := findEvent(ctx, db.read(), incidentID, id)
+	return ev, wrap("find event", err)
+}
+
+func findEvent(ctx context.Context, r runner, incidentID, id int64) (*debrief.Event, error) {
+	ev, err := scanEvent(r.queryRow(ctx, eventSelect+" WHERE e.incident_id = ? AND e.id = ?", incidentID, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound(fmt.Sprintf("Event %d", id))
+	}
+	return ev, err
+}
+
+// FindEvents returns a page of the incident's timeline in time order (at,
+// then id), hidden events left out unless IncludeHidden. An incident that
+// does not exist has an empty timeline. One query for the page, one for the
+// total, both on the (incident_id, at, id) index.
+func (db *DB) FindEvents(ctx context.Context, f debrief.EventFilter) ([]*debrief.Event, int, error) {
+	var w where
+	w.add("e.incident_id = ?", f.IncidentID)
+	if !f.IncludeHidden {
+		w.add("NOT e.hidden")
+	}
+	if f.Starred != nil {
+		w.add("e.starred = ?", *f.Starred)
+	}
+	if f.Kind != nil {
+		w.add("e.kind = ?", *f.Kind)
+	}
+	r := db.read()
+	limit, args := page(f.Offset, f.Limit, w.args)
+	rows, err := r.query(ctx, eventSelect+w.String()+" ORDER BY e.at, e.id"+limit, args...)
+	if err != nil {
+		return nil, 0, wrap("find events", err)
+	}
+	defer rows.Close()
+	events := make([]*debrief.Event, 0, min(store.PageLimit(f.Limit), 256))
+	for rows.Next() {
+		ev, err := scanEvent(rows)
+		if err != nil {
+			return nil, 0, wrap("find events", err)
+		}
+		events = append(events, ev)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, wrap("find events", err)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, 0, wrap("find events", err)
+	}
+	total, err := count(ctx, r, "events e", &w)
+	if err != nil {
+		return nil, 0, wrap("find events", err)
+	}
+	return events, total, nil
+}
+
+// UpdateEvent writes ev if the stored version is ev.Version; the event is
+// found by ev.IncidentID and ev.ID together, so an event cannot be moved to
+// another incident or reached through the wrong one.
+func (db *DB) UpdateEvent(ctx context.Context, ev *debrief.Event) error {
+	now := db.now()
+	var stored *debrief.Event
+	err := db.inTx(ctx, func(tx runner) error {
+		err := updateVersioned(ctx, tx, eventTarget(ev.IncidentID, ev.ID), ev.Version,
+			"at = ?, text = ?, source = ?, author = ?, url = ?, kind = ?, starred = ?, hidden = ?, updated_at = ?",
+			toMicros(ev.At), ev.Text, ev.Source, ev.Author, ev.URL, ev.Kind, ev.Starred, ev.Hidden, toMicros(now))
+		if err != nil {
+			return err
+		}
+		stored, err = findEvent(ctx, tx, ev.IncidentID, ev.ID)
+		return err
+	})
+	if err != nil {
+		return wrap("update event", err)
+	}
+	*ev = *stored
+	return nil
+}
+
+// DeleteEvent deletes one event of the incident.
+func (db *DB) DeleteEvent(ctx context.Context, incidentID, id int64) error {
+	return wrap("delete event", deleteRow(ctx, db.write(), eventTarget(incidentID, id)))
+}
