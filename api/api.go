@@ -1,0 +1,145 @@
+// Package api serves Debrief's JSON API under /api/v1: incidents, their
+// timelines, retrospectives and action items, people, the Markdown export,
+// the configuration a client needs to build its forms, and the OpenAPI
+// document that describes all of it.
+//
+// The package is a transport and nothing more: every rule lives in app, every
+// error-to-status decision in server/httperr. What it adds is strict input
+// (see decode.go and params.go), so that a request the server cannot read
+// exactly is refused with the field at fault and nothing is written.
+package api
+
+import (
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/debrief-oss/debrief"
+	"github.com/debrief-oss/debrief/app"
+)
+
+// Prefix is the path every route of this API starts with.
+const Prefix = "/api/v1"
+
+// Handler serves the JSON API. Create it with New and add its routes to a
+// mux with Register.
+type Handler struct {
+	svc    *app.Service
+	logger *slog.Logger
+	routes []route
+}
+
+// route is one method+path pattern and the function that serves it.
+type route struct {
+	pattern string
+	fn      handlerFunc
+}
+
+// handlerFunc serves one route. It writes a success itself and returns any
+// failure, so that every error reaches the client through the one writer in
+// respond.go, in one shape.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// New returns a Handler over svc. Internal errors are logged to logger;
+// when logger is nil they go to slog.Default(), never nowhere.
+func New(svc *app.Service, logger *slog.Logger) *Handler {
+	if logger == nil {
+		logger = slog.Default()
+	}
+	h := &Handler{svc: svc, logger: logger}
+	h.routes = []route{
+		{"GET " + Prefix + "/config", h.getConfig},
+		{"GET " + Prefix + "/openapi.yaml", h.getOpenAPI},
+
+		{"GET " + Prefix + "/incidents", h.listIncidents},
+		{"POST " + Prefix + "/incidents", h.createIncident},
+		{"GET " + Prefix + "/incidents/{id}", h.getIncident},
+		{"PATCH " + Prefix + "/incidents/{id}", h.updateIncident},
+		{"DELETE " + Prefix + "/incidents/{id}", h.deleteIncident},
+
+		{"GET " + Prefix + "/incidents/{id}/events", h.listEvents},
+		{"POST " + Prefix + "/incidents/{id}/events", h.createEvent},
+		{"GET " + Prefix + "/incidents/{id}/events/{eventID}", h.getEvent},
+		{"PATCH " + Prefix + "/incidents/{id}/events/{eventID}", h.updateEvent},
+		{"DELETE " + Prefix + "/incidents/{id}/events/{eventID}", h.deleteEvent},
+
+		{"GET " + Prefix + "/incidents/{id}/retrospective", h.getRetrospective},
+		{"PATCH " + Prefix + "/incidents/{id}/retrospective", h.updateRetrospective},
+		{"GET " + Prefix + "/incidents/{id}/retrospective.md", h.exportMarkdown},
+		{"GET " + Prefix + "/incidents/{id}/retrospective/sections", h.listSections},
+		{"POST " + Prefix + "/incidents/{id}/retrospective/sections", h.createSection},
+		{"GET " + Prefix + "/incidents/{id}/retrospective/sections/{key}", h.getSection},
+		{"PATCH " + Prefix + "/incidents/{id}/retrospective/sections/{key}", h.updateSection},
+		{"DELETE " + Prefix + "/incidents/{id}/retrospective/sections/{key}", h.deleteSection},
+
+		{"GET " + Prefix + "/incidents/{id}/actions", h.listIncidentActions},
+		{"POST " + Prefix + "/incidents/{id}/actions", h.createAction},
+		{"GET " + Prefix + "/incidents/{id}/actions/{actionID}", h.getAction},
+		{"PATCH " + Prefix + "/incidents/{id}/actions/{actionID}", h.updateAction},
+		{"DELETE " + Prefix + "/incidents/{id}/actions/{actionID}", h.deleteAction},
+		{"GET " + Prefix + "/actions", h.listActions},
+
+		{"GET " + Prefix + "/people", h.listPeople},
+		{"POST " + Prefix + "/people", h.createPerson},
+		{"GET " + Prefix + "/people/{id}", h.getPerson},
+		{"PATCH " + Prefix + "/people/{id}", h.updatePerson},
+		{"DELETE " + Prefix + "/people/{id}", h.deletePerson},
+	}
+	return h
+}
+
+// Register adds every route to mux, plus a catch-all under Prefix so that an
+// unknown path or a wrong method is answered in the API's JSON error shape
+// rather than the mux's plain text.
+func (h *Handler) Register(mux *http.ServeMux) {
+	// probe holds the API's routes alone: the catch-all asks it which
+	// methods a path has, to tell "no such path" from "wrong method".
+	probe := http.NewServeMux()
+	for _, rt := range h.routes {
+		mux.Handle(rt.pattern, h.serve(rt.fn))
+		probe.Handle(rt.pattern, http.NotFoundHandler())
+	}
+	mux.Handle(Prefix+"/", h.serve(func(w http.ResponseWriter, r *http.Request) error {
+		return notRouted(w, r, probe)
+	}))
+}
+
+// Routes returns the method+path pattern of every route Register adds, in
+// the form http.ServeMux takes ("GET /api/v1/incidents/{id}"). The
+// catch-all is not a route and is not listed.
+func (h *Handler) Routes() []string {
+	out := make([]string, len(h.routes))
+	for i, rt := range h.routes {
+		out[i] = rt.pattern
+	}
+	return out
+}
+
+// notRouted answers a request under Prefix that matched no route: 405 with
+// an Allow header when the path exists for other methods, else 404.
+func notRouted(w http.ResponseWriter, r *http.Request, probe *http.ServeMux) error {
+	var allowed []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		r2 := r.Clone(r.Context())
+		r2.Method = m
+		if _, pattern := probe.Handler(r2); pattern != "" {
+			allowed = append(allowed, m)
+		}
+	}
+	if len(allowed) == 0 {
+		return debrief.Errorf(debrief.ENOTFOUND, "There is no %s in this API.", r.URL.Path)
+	}
+	w.Header().Set("Allow", strings.Join(allowed, ", "))
+	return methodNotAllowed{method: r.Method, allowed: allowed}
+}
+
+// methodNotAllowed is a routing failure rather than an application error,
+// so it carries its own status (405); httperr has no code for it.
+type methodNotAllowed struct {
+	method  string
+	allowed []string
+}
+
+func (e methodNotAllowed) Error() string {
+	return "method " + e.method + " is not allowed here; use " + strings.Join(e.allowed, ", ") + "."
+}
