@@ -36,6 +36,7 @@ type DB struct {
 
 	writer     *sql.DB
 	reader     *sql.DB
+	stmts      map[*sql.DB]*stmtCache // prepared statements per handle
 	dialect    Dialect
 	migrations fs.FS
 }
@@ -52,7 +53,8 @@ func New(writer, reader *sql.DB, d Dialect, migrations fs.FS) *DB {
 	if reader == nil {
 		reader = writer
 	}
-	return &DB{Now: time.Now, writer: writer, reader: reader, dialect: d, migrations: migrations}
+	stmts := map[*sql.DB]*stmtCache{writer: newStmtCache(writer), reader: newStmtCache(reader)}
+	return &DB{Now: time.Now, writer: writer, reader: reader, stmts: stmts, dialect: d, migrations: migrations}
 }
 
 // Ping checks that both handles reach the database.
@@ -71,6 +73,9 @@ func (db *DB) Ping(ctx context.Context) error {
 // Close closes the handles given to New.
 func (db *DB) Close() error {
 	var errs []error
+	for _, c := range db.stmts {
+		errs = append(errs, c.close())
+	}
 	if db.reader != db.writer {
 		errs = append(errs, db.reader.Close())
 	}
@@ -91,12 +96,12 @@ func (db *DB) now() time.Time {
 // write returns a runner on the writer, for writes of a single statement,
 // which need no transaction of their own.
 func (db *DB) write() runner {
-	return runner{q: db.writer, d: &db.dialect}
+	return runner{q: db.writer, d: &db.dialect, stmts: db.stmts[db.writer]}
 }
 
 // read returns a runner on the reader pool.
 func (db *DB) read() runner {
-	return runner{q: db.reader, d: &db.dialect}
+	return runner{q: db.reader, d: &db.dialect, stmts: db.stmts[db.reader]}
 }
 
 // querier is what *sql.DB and *sql.Tx have in common.
@@ -113,16 +118,46 @@ type querier interface {
 type runner struct {
 	q querier
 	d *Dialect
+	// stmts caches prepared statements on the handle q is. Transactions
+	// run unprepared: preparing on the handle would wait for a free
+	// connection, and on SQLite the transaction holds the only writer.
+	stmts *stmtCache
+}
+
+// prepared returns the cached statement for query, or nil to run the query
+// as plain text.
+func (r runner) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
+	if r.stmts == nil {
+		return nil, nil
+	}
+	return r.stmts.get(ctx, query)
 }
 
 func (r runner) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return r.q.ExecContext(ctx, r.d.rebind(query), args...)
+	query = r.d.rebind(query)
+	if st, err := r.prepared(ctx, query); err != nil {
+		return nil, err
+	} else if st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return r.q.ExecContext(ctx, query, args...)
 }
 
 func (r runner) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return r.q.QueryContext(ctx, r.d.rebind(query), args...)
+	query = r.d.rebind(query)
+	if st, err := r.prepared(ctx, query); err != nil {
+		return nil, err
+	} else if st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return r.q.QueryContext(ctx, query, args...)
 }
 
 func (r runner) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return r.q.QueryRowContext(ctx, r.d.rebind(query), args...)
+	query = r.d.rebind(query)
+	if st, err := r.prepared(ctx, query); err == nil && st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	// A failed prepare fails again here, and *sql.Row carries the error.
+	return r.q.QueryRowContext(ctx, query, args...)
 }
