@@ -53,7 +53,7 @@ func (h *Handler) getConfig(w http.ResponseWriter, r *http.Request) error {
 		SectionKinds:          []string{debrief.SectionText, debrief.SectionTimeline, debrief.SectionActions},
 		ActionStatuses:        stringsOf(debrief.ActionStatuses),
 		Priorities:            debrief.Priorities,
-		Templates:             []debrief.Template{},
+		Templates:             h.svc.Templates(),
 		DefaultTemplate:       debrief.DefaultTemplateName,
 		Limits: limits{
 			Title: app.MaxTitle, ShortText: app.MaxShortText, EventText: app.MaxEventText,
@@ -61,11 +61,6 @@ func (h *Handler) getConfig(w http.ResponseWriter, r *http.Request) error {
 			Services: app.MaxServices, Responders: app.MaxResponders, BodyBytes: MaxBodyBytes,
 			DefaultLimit: store.DefaultLimit, MaxLimit: store.MaxLimit,
 		},
-	}
-	// The service looks templates up by name but cannot list them; the
-	// default is the one every service has.
-	if t, ok := h.svc.Template(debrief.DefaultTemplateName); ok {
-		c.Templates = append(c.Templates, t)
 	}
 	h.writeJSON(w, r, http.StatusOK, c)
 	return nil

@@ -31,6 +31,9 @@ func (s *Service) FindActionByID(ctx context.Context, incidentID, id int64) (*de
 
 // FindActions returns a page of action items and the total matching.
 func (s *Service) FindActions(ctx context.Context, f debrief.ActionFilter) ([]*debrief.Action, int, error) {
+	if err := checkPage(f.Offset, f.Limit); err != nil {
+		return nil, 0, err
+	}
 	if f.IncidentID != nil {
 		if _, err := s.store.FindIncidentByID(ctx, *f.IncidentID); err != nil {
 			return nil, 0, err
@@ -47,6 +50,9 @@ func (s *Service) CreateAction(ctx context.Context, a *debrief.Action) error {
 	if a.Priority == "" {
 		a.Priority = "medium"
 	}
+	if a.OwnerID != nil {
+		a.OwnerID = nonZero(*a.OwnerID) // 0 means none, as in updates
+	}
 	if _, err := s.store.FindIncidentByID(ctx, a.IncidentID); err != nil {
 		return err
 	}
@@ -62,8 +68,8 @@ func (s *Service) UpdateAction(ctx context.Context, incidentID, id int64, upd de
 	if err != nil {
 		return nil, err
 	}
-	if upd.Version == 0 {
-		return nil, debrief.FieldError("version", "is required: send the version you last read.")
+	if err := checkVersion(upd.Version); err != nil {
+		return nil, err
 	}
 	setString(&a.Title, upd.Title)
 	setString(&a.Description, upd.Description)

@@ -5,7 +5,8 @@
 package app
 
 import (
-	"time"
+	"slices"
+	"strings"
 
 	"github.com/debrief-oss/debrief"
 	"github.com/debrief-oss/debrief/store"
@@ -17,7 +18,6 @@ type Service struct {
 	store      store.Store
 	severities []string
 	templates  map[string]debrief.Template
-	now        func() time.Time
 }
 
 // Option configures a Service.
@@ -32,16 +32,12 @@ func WithSeverities(scale []string) Option {
 	}
 }
 
-// WithClock sets the clock, for tests.
-func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = now } }
-
 // New returns a Service over st.
 func New(st store.Store, opts ...Option) *Service {
 	s := &Service{
 		store:      st,
 		severities: debrief.DefaultSeverities,
 		templates:  map[string]debrief.Template{debrief.DefaultTemplateName: debrief.DefaultTemplate},
-		now:        time.Now,
 	}
 	for _, o := range opts {
 		o(s)
@@ -51,6 +47,16 @@ func New(st store.Store, opts ...Option) *Service {
 
 // Severities returns the configured severity scale, most severe first.
 func (s *Service) Severities() []string { return append([]string(nil), s.severities...) }
+
+// Templates returns the known templates, sorted by name.
+func (s *Service) Templates() []debrief.Template {
+	out := make([]debrief.Template, 0, len(s.templates))
+	for _, t := range s.templates {
+		out = append(out, t)
+	}
+	slices.SortFunc(out, func(a, b debrief.Template) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}
 
 // Template returns the template with the given name.
 func (s *Service) Template(name string) (debrief.Template, bool) {

@@ -16,8 +16,8 @@ func (s *Service) FindIncidentByID(ctx context.Context, id int64) (*debrief.Inci
 
 // FindIncidents returns a page of incidents and the total matching.
 func (s *Service) FindIncidents(ctx context.Context, f debrief.IncidentFilter) ([]*debrief.Incident, int, error) {
-	if f.Offset < 0 {
-		return nil, 0, debrief.FieldError("offset", "must not be negative.")
+	if err := checkPage(f.Offset, f.Limit); err != nil {
+		return nil, 0, err
 	}
 	return s.store.FindIncidents(ctx, f)
 }
@@ -47,6 +47,9 @@ func (s *Service) CreateIncident(ctx context.Context, inc *debrief.Incident, tem
 	if inc.Responders == nil {
 		inc.Responders = []debrief.Responder{}
 	}
+	if inc.CommanderID != nil {
+		inc.CommanderID = nonZero(*inc.CommanderID) // 0 means none, as in updates
+	}
 	if err := s.validateIncident(ctx, inc); err != nil {
 		return err
 	}
@@ -66,8 +69,8 @@ func (s *Service) UpdateIncident(ctx context.Context, id int64, upd debrief.Inci
 	if err != nil {
 		return nil, err
 	}
-	if upd.Version == 0 {
-		return nil, debrief.FieldError("version", "is required: send the version you last read.")
+	if err := checkVersion(upd.Version); err != nil {
+		return nil, err
 	}
 	if v := upd.Title; v != nil {
 		inc.Title = *v

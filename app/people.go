@@ -15,6 +15,9 @@ func (s *Service) FindPersonByID(ctx context.Context, id int64) (*debrief.Person
 
 // FindPeople returns a page of people and the total matching.
 func (s *Service) FindPeople(ctx context.Context, f debrief.PersonFilter) ([]*debrief.Person, int, error) {
+	if err := checkPage(f.Offset, f.Limit); err != nil {
+		return nil, 0, err
+	}
 	return s.store.FindPeople(ctx, f)
 }
 
@@ -32,8 +35,8 @@ func (s *Service) UpdatePerson(ctx context.Context, id int64, upd debrief.Person
 	if err != nil {
 		return nil, err
 	}
-	if upd.Version == 0 {
-		return nil, debrief.FieldError("version", "is required: send the version you last read.")
+	if err := checkVersion(upd.Version); err != nil {
+		return nil, err
 	}
 	setString(&p.Name, upd.Name)
 	setString(&p.Handle, upd.Handle)

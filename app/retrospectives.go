@@ -28,8 +28,8 @@ func (s *Service) UpdateRetrospective(ctx context.Context, incidentID int64, upd
 	if err != nil {
 		return nil, err
 	}
-	if upd.Version == 0 {
-		return nil, debrief.FieldError("version", "is required: send the version you last read.")
+	if err := checkVersion(upd.Version); err != nil {
+		return nil, err
 	}
 	if upd.WriterID != nil {
 		r.WriterID = nonZero(*upd.WriterID)
@@ -82,6 +82,13 @@ func (s *Service) CreateSection(ctx context.Context, incidentID int64, sec *debr
 	if c.err != nil {
 		return c.err
 	}
+	r, err := s.store.FindRetrospective(ctx, incidentID)
+	if err != nil {
+		return err
+	}
+	if len(r.Sections) >= MaxSections {
+		return debrief.FieldError("key", "a retrospective holds at most %d sections.", MaxSections)
+	}
 	// A section added by hand is never required by the template.
 	sec.Optional = true
 	return s.store.CreateSection(ctx, incidentID, sec)
@@ -95,8 +102,8 @@ func (s *Service) UpdateSection(ctx context.Context, incidentID int64, key strin
 	if err != nil {
 		return nil, err
 	}
-	if upd.Version == 0 {
-		return nil, debrief.FieldError("version", "is required: send the version you last read.")
+	if err := checkVersion(upd.Version); err != nil {
+		return nil, err
 	}
 	setString(&sec.Title, upd.Title)
 	setString(&sec.Body, upd.Body)

@@ -14,6 +14,9 @@ func (s *Service) FindEventByID(ctx context.Context, incidentID, id int64) (*deb
 
 // FindEvents returns a page of an incident's timeline, in time order.
 func (s *Service) FindEvents(ctx context.Context, f debrief.EventFilter) ([]*debrief.Event, int, error) {
+	if err := checkPage(f.Offset, f.Limit); err != nil {
+		return nil, 0, err
+	}
 	if _, err := s.store.FindIncidentByID(ctx, f.IncidentID); err != nil {
 		return nil, 0, err
 	}
@@ -28,10 +31,10 @@ func (s *Service) CreateEvent(ctx context.Context, ev *debrief.Event) error {
 	if ev.Kind == "" {
 		ev.Kind = debrief.EventNote
 	}
-	if err := validateEvent(ev); err != nil {
+	if _, err := s.store.FindIncidentByID(ctx, ev.IncidentID); err != nil {
 		return err
 	}
-	if _, err := s.store.FindIncidentByID(ctx, ev.IncidentID); err != nil {
+	if err := validateEvent(ev); err != nil {
 		return err
 	}
 	return s.store.CreateEvent(ctx, ev)
@@ -43,8 +46,8 @@ func (s *Service) UpdateEvent(ctx context.Context, incidentID, id int64, upd deb
 	if err != nil {
 		return nil, err
 	}
-	if upd.Version == 0 {
-		return nil, debrief.FieldError("version", "is required: send the version you last read.")
+	if err := checkVersion(upd.Version); err != nil {
+		return nil, err
 	}
 	if upd.At != nil {
 		ev.At = *upd.At

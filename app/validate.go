@@ -22,7 +22,28 @@ const (
 	MaxURL         = 2_000
 	MaxServices    = 50
 	MaxResponders  = 200
+	MaxSections    = 50
 )
+
+// checkVersion refuses an update that does not say which version it was
+// made from: without it, optimistic concurrency cannot protect anyone.
+func checkVersion(v int64) error {
+	if v <= 0 {
+		return debrief.FieldError("version", "is required: send the version you last read (a positive number).")
+	}
+	return nil
+}
+
+// checkPage refuses a negative offset or limit; the store caps the limit.
+func checkPage(offset, limit int) error {
+	if offset < 0 {
+		return debrief.FieldError("offset", "must not be negative.")
+	}
+	if limit < 0 {
+		return debrief.FieldError("limit", "must not be negative.")
+	}
+	return nil
+}
 
 // checker collects the first validation error, naming its field.
 type checker struct{ err error }
