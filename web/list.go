@@ -1,0 +1,168 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/debrief-oss/debrief"
+	"github.com/debrief-oss/debrief/render"
+)
+
+// listPageSize is how many incidents the list shows at once.
+const listPageSize = 25
+
+// listPage is the incident list with its filters.
+type listPage struct {
+	layout
+	Filter     listFilter
+	Statuses   []option
+	Severities []option
+	Rows       []incidentRow
+	Total      int
+	From, To   int
+	PrevURL    string
+	NextURL    string
+	// Filtered tells an empty result apart from an empty database.
+	Filtered bool
+}
+
+type listFilter struct {
+	Status, Severity, Team, Service, Q string
+	Page                               int
+}
+
+// incidentRow is one incident in the list.
+type incidentRow struct {
+	ID            int64
+	Path          string
+	Title         string
+	Severity      string
+	SevClass      string
+	Status        string
+	StatusLabel   string
+	Services      []string
+	Team          string
+	Started       timeView
+	HasStarted    bool
+	TimeToResolve string
+	Ongoing       bool
+	// Action progress: Done of Committed (dropped items do not count).
+	Done, Committed, Actions int
+}
+
+func (h *Handler) listIncidents(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	lf := listFilter{
+		Status:   q.Get("status"),
+		Severity: q.Get("severity"),
+		Team:     strings.TrimSpace(q.Get("team")),
+		Service:  strings.TrimSpace(q.Get("service")),
+		Q:        strings.TrimSpace(q.Get("q")),
+	}
+	lf.Page, _ = strconv.Atoi(q.Get("page"))
+	lf.Page = max(lf.Page, 1)
+	f := debrief.IncidentFilter{Offset: (lf.Page - 1) * listPageSize, Limit: listPageSize}
+	for _, p := range []struct {
+		v   string
+		dst **string
+	}{{lf.Severity, &f.Severity}, {lf.Team, &f.Team}, {lf.Service, &f.Service}, {lf.Q, &f.Query}} {
+		if p.v != "" {
+			*p.dst = &p.v
+		}
+	}
+	if lf.Status != "" {
+		st := debrief.IncidentStatus(lf.Status)
+		f.Status = &st
+	}
+	incs, total, err := h.svc.FindIncidents(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	if len(incs) == 0 && total > 0 {
+		// A page past the end (an old link after deletions): go to the last.
+		http.Redirect(w, r, listURL(q, (total+listPageSize-1)/listPageSize), http.StatusFound)
+		return nil
+	}
+	scale := h.svc.Severities()
+	p := &listPage{
+		layout:     layout{Title: "Incidents", Nav: "incidents"},
+		Filter:     lf,
+		Statuses:   options(debrief.IncidentStatuses, lf.Status),
+		Severities: options(scale, lf.Severity),
+		Total:      total,
+		Filtered:   lf.Status != "" || lf.Severity != "" || lf.Team != "" || lf.Service != "" || lf.Q != "",
+	}
+	for _, inc := range incs {
+		row, err := h.incidentRow(r.Context(), inc, scale)
+		if err != nil {
+			return err
+		}
+		p.Rows = append(p.Rows, row)
+	}
+	if len(incs) > 0 {
+		p.From, p.To = f.Offset+1, f.Offset+len(incs)
+	}
+	if lf.Page > 1 {
+		p.PrevURL = listURL(q, lf.Page-1)
+	}
+	if f.Offset+len(incs) < total {
+		p.NextURL = listURL(q, lf.Page+1)
+	}
+	h.render(w, r, http.StatusOK, "incidents", p)
+	return nil
+}
+
+// listURL keeps the filters and changes the page.
+func listURL(q url.Values, page int) string {
+	v := url.Values{}
+	for k, vs := range q {
+		if k != "page" && len(vs) > 0 && vs[0] != "" {
+			v.Set(k, vs[0])
+		}
+	}
+	if page > 1 {
+		v.Set("page", strconv.Itoa(page))
+	}
+	if len(v) == 0 {
+		return "/"
+	}
+	return "/?" + v.Encode()
+}
+
+func (h *Handler) incidentRow(ctx context.Context, inc *debrief.Incident, scale []string) (incidentRow, error) {
+	row := incidentRow{
+		ID: inc.ID, Path: incidentPath(inc.ID), Title: inc.Title,
+		Severity: inc.Severity, SevClass: severityClass(scale, inc.Severity),
+		Status: string(inc.Status), StatusLabel: render.Label(string(inc.Status)),
+		Services: inc.Services, Team: inc.Team,
+	}
+	if t := inc.Milestones.Started; t != nil {
+		row.Started, row.HasStarted = newTimeView(*t, zone(inc.TimeZone)), true
+	}
+	if d := inc.Milestones.Durations()[3]; d.Known {
+		row.TimeToResolve = render.Duration(d.Value)
+	} else if inc.Status == debrief.IncidentActive || inc.Status == debrief.IncidentMitigated {
+		row.Ongoing = true
+	}
+	// Three counting queries per row (a page is 25 rows): the store
+	// returns totals with a one-row page, which keeps this cheap.
+	count := func(st *debrief.ActionStatus) (int, error) {
+		_, n, err := h.svc.FindActions(ctx, debrief.ActionFilter{IncidentID: &inc.ID, Status: st, Limit: 1})
+		return n, err
+	}
+	total, err := count(nil)
+	if err != nil || total == 0 {
+		return row, err
+	}
+	row.Actions = total
+	done, dropped := debrief.ActionDone, debrief.ActionDropped
+	if row.Done, err = count(&done); err != nil {
+		return row, err
+	}
+	nDropped, err := count(&dropped)
+	row.Committed = total - nDropped
+	return row, err
+}

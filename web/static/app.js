@@ -1,0 +1,56 @@
+// Debrief's progressive enhancement. Every page works without this file;
+// it only adds conveniences. It is a static file because the
+// Content-Security-Policy allows no inline script.
+"use strict";
+
+// Ask before destructive buttons that carry data-confirm.
+document.addEventListener("submit", function (e) {
+  var b = e.submitter;
+  if (b && b.dataset.confirm && !window.confirm(b.dataset.confirm)) {
+    e.preventDefault();
+  }
+});
+
+// The "started" input's zone label follows the time zone field as it is
+// typed, so the label beside the time is never out of date.
+document.querySelectorAll("[data-zone-follow]").forEach(function (label) {
+  var input = document.querySelector("input[name=time_zone]");
+  if (!input) return;
+  input.addEventListener("input", function () {
+    label.textContent = input.value.trim() || "UTC";
+  });
+});
+
+// New incident: start with the browser's own time zone instead of UTC,
+// unless the user already chose one.
+document.querySelectorAll("input[data-detect-zone]").forEach(function (input) {
+  try {
+    var tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (tz && input.value === "UTC" && !input.getAttribute("aria-invalid")) {
+      input.value = tz;
+      input.dispatchEvent(new Event("input"));
+    }
+  } catch (err) { /* keep UTC */ }
+});
+
+// Section editor: warn before leaving with unsaved text, and save with
+// Ctrl+Enter / Cmd+Enter.
+document.querySelectorAll("form[data-unsaved-warning]").forEach(function (form) {
+  var area = form.querySelector("textarea");
+  if (!area) return;
+  var saved = area.value;
+  var submitting = false;
+  form.addEventListener("submit", function () { submitting = true; });
+  window.addEventListener("beforeunload", function (e) {
+    if (!submitting && area.value !== saved) {
+      e.preventDefault();
+      e.returnValue = "";
+    }
+  });
+  area.addEventListener("keydown", function (e) {
+    if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      form.requestSubmit(form.querySelector("button[type=submit]"));
+    }
+  });
+});
