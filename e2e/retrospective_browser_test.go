@@ -175,7 +175,7 @@ func (p *page) waitFor(cond string) {
 	p.t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
 	for time.Now().Before(deadline) {
-		ok, err := chromedp.Run(p.ctx, chromedp.Evaluate[bool](`document.readyState === 'complete' && !!(` + cond + `)`))
+		ok, err := chromedp.Run(p.ctx, chromedp.Evaluate[bool](`document.readyState === 'complete' && !!(`+cond+`)`))
 		if err == nil && ok {
 			return
 		}
