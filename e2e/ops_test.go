@@ -24,6 +24,11 @@ func TestServeDemoAndOperations(t *testing.T) {
 	if code != 200 || !strings.Contains(page, "Traefik v2") {
 		t.Errorf("home page = %d, want the demo incident listed; got:\n%.500s", code, page)
 	}
+	// The demo happened in August: its zone is shown with the offset it had
+	// then, whatever the month of reading.
+	if code, inc := get(t, inst.URL+"/incidents/1"); code != 200 || !strings.Contains(inc, "Europe/Copenhagen (UTC+02:00)") {
+		t.Errorf("incident page = %d, want the zone with its August offset", code)
+	}
 	code, md := get(t, inst.URL+"/api/v1/incidents/1/retrospective.md")
 	if code != 200 || !strings.Contains(md, "# Online booking down") || !strings.Contains(md, "## Recommendations") {
 		t.Errorf("markdown export = %d:\n%.800s", code, md)

@@ -22,8 +22,9 @@ type incidentPage struct {
 	StatusLabel string
 	Commander   string
 	Responders  []responderView
-	// Zone is the incident's zone with its offset now; every time on the
-	// page says its own offset too.
+	// Zone is the incident's zone with its offset when the incident
+	// started (in August, Copenhagen is UTC+02:00 whatever the month of
+	// reading); every time on the page says its own offset too.
 	Zone       string
 	ZoneName   string
 	Milestones []milestoneView
@@ -115,6 +116,15 @@ func (h *Handler) loadIncidentPage(ctx context.Context, id int64, st pageState) 
 	return p, nil
 }
 
+// incidentTime is the moment whose offset describes the incident: its
+// start, else now.
+func incidentTime(inc *debrief.Incident, now time.Time) time.Time {
+	if t := inc.Milestones.Started; t != nil {
+		return *t
+	}
+	return now
+}
+
 func (h *Handler) newIncidentPage(rep *debrief.Report, people []*debrief.Person, st pageState, now time.Time) *incidentPage {
 	inc := rep.Incident
 	loc := zone(inc.TimeZone)
@@ -125,7 +135,7 @@ func (h *Handler) newIncidentPage(rep *debrief.Report, people []*debrief.Person,
 		SevClass:    severityClass(h.svc.Severities(), inc.Severity),
 		StatusLabel: render.Label(string(inc.Status)),
 		Commander:   render.PersonName(inc.Commander),
-		Zone:        zoneLabel(inc.TimeZone, now),
+		Zone:        zoneLabel(inc.TimeZone, incidentTime(inc, now)),
 		ZoneName:    zone(inc.TimeZone).String(),
 		Milestones:  milestoneViews(&inc.Milestones, loc),
 		Durations:   durationViews(&inc.Milestones),
