@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"html"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -26,7 +27,7 @@ func TestServeDemoAndOperations(t *testing.T) {
 	}
 	// The demo happened in August: its zone is shown with the offset it had
 	// then, whatever the month of reading.
-	if code, inc := get(t, inst.URL+"/incidents/1"); code != 200 || !strings.Contains(inc, "Europe/Copenhagen (UTC+02:00)") {
+	if code, inc := get(t, inst.URL+"/incidents/1"); code != 200 || !strings.Contains(html.UnescapeString(inc), "Europe/Copenhagen (UTC+02:00)") {
 		t.Errorf("incident page = %d, want the zone with its August offset", code)
 	}
 	code, md := get(t, inst.URL+"/api/v1/incidents/1/retrospective.md")
