@@ -26,9 +26,15 @@ func Load(ctx context.Context, svc *app.Service) (bool, error) {
 		return false, nil
 	}
 	people := map[string]*debrief.Person{}
-	for _, p := range demoPeople {
+	for i, p := range demoPeople {
 		p := p
-		if err := svc.CreatePerson(ctx, &p); err != nil {
+		err := svc.CreatePerson(ctx, &p)
+		if i == 0 && debrief.ErrorCode(err) == debrief.ECONFLICT {
+			// Several instances started with --demo on one PostgreSQL
+			// database at once: the first to take the handle loads it.
+			return false, nil
+		}
+		if err != nil {
 			return false, fmt.Errorf("person %s: %w", p.Handle, err)
 		}
 		people[p.Handle] = &p
