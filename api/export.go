@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/debrief-oss/debrief/render"
 )
@@ -30,38 +29,8 @@ func (h *Handler) exportMarkdown(w http.ResponseWriter, r *http.Request) error {
 	}
 	hdr := w.Header()
 	hdr.Set("Content-Type", "text/markdown; charset=utf-8")
-	hdr.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, exportFilename(rep.Incident.ID, rep.Incident.Title)))
+	hdr.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, render.MarkdownFilename(rep.Incident)))
 	w.WriteHeader(http.StatusOK)
 	w.Write(buf.Bytes()) // a failed write is the client gone; nothing to tell it
 	return nil
-}
-
-// maxSlug bounds the title part of a file name: enough to recognise the
-// incident, short enough for any file system.
-const maxSlug = 50
-
-// exportFilename names the download "incident-42-checkout-outage.md". Only
-// a-z, 0-9 and '-' come from the title, so the name needs no quoting or
-// escaping in the header and is safe to save on any system.
-func exportFilename(id int64, title string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(title) {
-		if b.Len() >= maxSlug {
-			break
-		}
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
-			b.WriteRune(r)
-			dash = false
-		case b.Len() > 0 && !dash:
-			b.WriteByte('-')
-			dash = true
-		}
-	}
-	slug := strings.TrimSuffix(b.String(), "-")
-	if slug == "" {
-		return fmt.Sprintf("incident-%d.md", id)
-	}
-	return fmt.Sprintf("incident-%d-%s.md", id, slug)
 }

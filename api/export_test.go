@@ -40,6 +40,3 @@ func Decode(body []byte, target string) error {
 	}
 	return decode(body, dst)
 }
-
-// ExportFilename is exportFilename, for tests.
-var ExportFilename = exportFilename

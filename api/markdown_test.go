@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/debrief-oss/debrief/api"
 )
 
 func TestMarkdownExport(t *testing.T) {
@@ -108,25 +107,5 @@ func inOrder(t *testing.T, md string, parts ...string) {
 			continue
 		}
 		rest = rest[i+len(p):]
-	}
-}
-
-func TestExportFilename(t *testing.T) {
-	cases := []struct {
-		id    int64
-		title string
-		want  string
-	}{
-		{42, "Checkout outage", "incident-42-checkout-outage.md"},
-		{7, `"; rm -rf / ..\..\etc/passwd`, "incident-7-rm-rf-etc-passwd.md"},
-		{8, "Ünïcode ☃ only", "incident-8-n-code-only.md"},
-		{9, "☃☃☃", "incident-9.md"},
-		{10, "", "incident-10.md"},
-		{11, strings.Repeat("long title ", 20), "incident-11-long-title-long-title-long-title-long-title-long-t.md"},
-	}
-	for _, c := range cases {
-		if got := api.ExportFilename(c.id, c.title); got != c.want {
-			t.Errorf("ExportFilename(%d, %q) = %q, want %q", c.id, c.title, got, c.want)
-		}
 	}
 }

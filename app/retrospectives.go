@@ -66,7 +66,7 @@ func (s *Service) FindSection(ctx context.Context, incidentID int64, key string)
 func (s *Service) CreateSection(ctx context.Context, incidentID int64, sec *debrief.Section) error {
 	var c checker
 	if sec.Key == "" {
-		sec.Key = slug(sec.Title)
+		sec.Key = debrief.Slug(sec.Title, 60)
 	}
 	if !keyRE.MatchString(sec.Key) {
 		c.fail("key", "must be lower-case letters, digits, '-' or '_' (got %q).", sec.Key)
@@ -132,24 +132,4 @@ func (s *Service) DeleteSection(ctx context.Context, incidentID int64, key strin
 		return debrief.FieldError("key", "section %q is required by the template and cannot be removed.", key)
 	}
 	return s.store.DeleteSection(ctx, incidentID, key)
-}
-
-// slug makes a section key from a title: "Lessons learned" -> "lessons-learned".
-func slug(title string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(title) {
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
-			b.WriteRune(r)
-			dash = false
-		case b.Len() > 0 && !dash:
-			b.WriteByte('-')
-			dash = true
-		}
-		if b.Len() >= 60 {
-			break
-		}
-	}
-	return strings.TrimSuffix(b.String(), "-")
 }

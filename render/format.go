@@ -77,3 +77,14 @@ func Label(v string) string {
 	}
 	return strings.ToUpper(v[:1]) + v[1:]
 }
+
+// MarkdownFilename names a retrospective's Markdown download
+// "incident-42-checkout-outage.md": recognisable, and safe in a header and
+// on any file system.
+func MarkdownFilename(inc *debrief.Incident) string {
+	name := fmt.Sprintf("incident-%d", inc.ID)
+	if slug := debrief.Slug(inc.Title, 50); slug != "" {
+		name += "-" + slug
+	}
+	return name + ".md"
+}

@@ -3,8 +3,6 @@ package web
 import (
 	"bytes"
 	"net/http"
-	"regexp"
-	"strings"
 
 	"github.com/debrief-oss/debrief"
 	"github.com/debrief-oss/debrief/render"
@@ -52,24 +50,9 @@ func (h *Handler) downloadMarkdown(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	w.Header().Set("Content-Type", "text/markdown; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+markdownName(rep.Incident)+`"`)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+render.MarkdownFilename(rep.Incident)+`"`)
 	w.Header().Set("Cache-Control", "no-cache")
 	w.Write(buf.Bytes())
 	return nil
 }
 
-var nonSlugRE = regexp.MustCompile(`[^a-z0-9]+`)
-
-// markdownName is "incident-12-checkout-outage.md": ASCII only, so the
-// header needs no encoding and every browser and OS accepts it.
-func markdownName(inc *debrief.Incident) string {
-	slug := strings.Trim(nonSlugRE.ReplaceAllString(strings.ToLower(inc.Title), "-"), "-")
-	if len(slug) > 60 {
-		slug = strings.TrimRight(slug[:60], "-")
-	}
-	name := "incident-" + itoa(inc.ID)
-	if slug != "" {
-		name += "-" + slug
-	}
-	return name + ".md"
-}
