@@ -55,4 +55,3 @@ func (h *Handler) downloadMarkdown(w http.ResponseWriter, r *http.Request) error
 	w.Write(buf.Bytes())
 	return nil
 }
-
