@@ -7,7 +7,6 @@ import (
 	"fmt"
 
 	"github.com/debrief-oss/debrief"
-	"github.com/debrief-oss/debrief/store"
 )
 
 // The action row with its owner, who comes by join: one query fills Owner
@@ -16,7 +15,7 @@ var actionSelect = "SELECT a.id, a.incident_id, a.title, a.description, a.defini
 	"a.priority, a.due_date, a.status, a.drop_reason, a.ticket_url, a.version, a.created_at, a.updated_at, " +
 	personCols("o") + " FROM actions a LEFT JOIN people o ON o.id = a.owner_id"
 
-func scanAction(row interface{ Scan(...any) error }) (*debrief.Action, error) {
+func scanAction(row rowScanner) (*debrief.Action, error) {
 	var (
 		a                debrief.Action
 		ownerID          sql.NullInt64
@@ -98,32 +97,8 @@ func (db *DB) FindActions(ctx context.Context, f debrief.ActionFilter) ([]*debri
 	if f.OwnerID != nil {
 		w.add("a.owner_id = ?", *f.OwnerID)
 	}
-	r := db.read()
-	limit, args := page(f.Offset, f.Limit, w.args)
-	rows, err := r.query(ctx, actionSelect+w.String()+" ORDER BY a.incident_id, a.id"+limit, args...)
-	if err != nil {
-		return nil, 0, wrap("find actions", err)
-	}
-	defer rows.Close()
-	actions := make([]*debrief.Action, 0, min(store.PageLimit(f.Limit), 256))
-	for rows.Next() {
-		a, err := scanAction(rows)
-		if err != nil {
-			return nil, 0, wrap("find actions", err)
-		}
-		actions = append(actions, a)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, wrap("find actions", err)
-	}
-	if err := rows.Close(); err != nil {
-		return nil, 0, wrap("find actions", err)
-	}
-	total, err := count(ctx, r, "actions a", &w)
-	if err != nil {
-		return nil, 0, wrap("find actions", err)
-	}
-	return actions, total, nil
+	actions, total, err := findPage(ctx, db.read(), scanAction, actionSelect, "actions a", &w, "a.incident_id, a.id", f.Offset, f.Limit)
+	return actions, total, wrap("find actions", err)
 }
 
 // UpdateAction writes a if the stored version is a.Version, and leaves a as

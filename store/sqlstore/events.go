@@ -7,13 +7,12 @@ import (
 	"fmt"
 
 	"github.com/debrief-oss/debrief"
-	"github.com/debrief-oss/debrief/store"
 )
 
 const eventSelect = "SELECT e.id, e.incident_id, e.at, e.text, e.source, e.author, e.url, e.kind, " +
 	"e.starred, e.hidden, e.version, e.created_at, e.updated_at FROM events e"
 
-func scanEvent(row interface{ Scan(...any) error }) (*debrief.Event, error) {
+func scanEvent(row rowScanner) (*debrief.Event, error) {
 	var ev debrief.Event
 	var at, created, updated int64
 	err := row.Scan(&ev.ID, &ev.IncidentID, &at, &ev.Text, &ev.Source, &ev.Author, &ev.URL, &ev.Kind,
@@ -79,32 +78,8 @@ func (db *DB) FindEvents(ctx context.Context, f debrief.EventFilter) ([]*debrief
 	if f.Kind != nil {
 		w.add("e.kind = ?", *f.Kind)
 	}
-	r := db.read()
-	limit, args := page(f.Offset, f.Limit, w.args)
-	rows, err := r.query(ctx, eventSelect+w.String()+" ORDER BY e.at, e.id"+limit, args...)
-	if err != nil {
-		return nil, 0, wrap("find events", err)
-	}
-	defer rows.Close()
-	events := make([]*debrief.Event, 0, min(store.PageLimit(f.Limit), 256))
-	for rows.Next() {
-		ev, err := scanEvent(rows)
-		if err != nil {
-			return nil, 0, wrap("find events", err)
-		}
-		events = append(events, ev)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, wrap("find events", err)
-	}
-	if err := rows.Close(); err != nil {
-		return nil, 0, wrap("find events", err)
-	}
-	total, err := count(ctx, r, "events e", &w)
-	if err != nil {
-		return nil, 0, wrap("find events", err)
-	}
-	return events, total, nil
+	events, total, err := findPage(ctx, db.read(), scanEvent, eventSelect, "events e", &w, "e.at, e.id", f.Offset, f.Limit)
+	return events, total, wrap("find events", err)
 }
 
 // UpdateEvent writes ev if the stored version is ev.Version; the event is

@@ -33,7 +33,7 @@ func incidentArgs(inc *debrief.Incident) []any {
 	}
 }
 
-func scanIncident(row interface{ Scan(...any) error }) (*debrief.Incident, error) {
+func scanIncident(row rowScanner) (*debrief.Incident, error) {
 	var (
 		inc              debrief.Incident
 		m                [6]sql.NullInt64
@@ -213,31 +213,11 @@ func (db *DB) FindIncidents(ctx context.Context, f debrief.IncidentFilter) ([]*d
 	}
 
 	r := db.read()
-	limit, args := page(f.Offset, f.Limit, w.args)
-	rows, err := r.query(ctx, incidentSelect+w.String()+" ORDER BY i.id DESC"+limit, args...)
+	incs, total, err := findPage(ctx, r, scanIncident, incidentSelect, "incidents i", &w, "i.id DESC", f.Offset, f.Limit)
 	if err != nil {
-		return nil, 0, wrap("find incidents", err)
-	}
-	defer rows.Close()
-	incs := []*debrief.Incident{}
-	for rows.Next() {
-		inc, err := scanIncident(rows)
-		if err != nil {
-			return nil, 0, wrap("find incidents", err)
-		}
-		incs = append(incs, inc)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, wrap("find incidents", err)
-	}
-	if err := rows.Close(); err != nil {
 		return nil, 0, wrap("find incidents", err)
 	}
 	if err := fillIncidentLists(ctx, r, incs); err != nil {
-		return nil, 0, wrap("find incidents", err)
-	}
-	total, err := count(ctx, r, "incidents i", &w)
-	if err != nil {
 		return nil, 0, wrap("find incidents", err)
 	}
 	return incs, total, nil

@@ -64,3 +64,45 @@ func int64Args(ids []int64) []any {
 	}
 	return args
 }
+
+// rowScanner is what *sql.Row and *sql.Rows have in common.
+type rowScanner interface{ Scan(...any) error }
+
+// queryAll runs query and scans every row with scan. The rows are closed
+// before it returns, so the caller may run its next query on the same
+// runner (inside a transaction on SQLite's one writer connection, it must).
+func queryAll[T any](ctx context.Context, r runner, scan func(rowScanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := r.query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, rows.Close()
+}
+
+// findPage returns one page of selectSQL filtered by w in the given order,
+// and the total count of rows in from matching w.
+func findPage[T any](ctx context.Context, r runner, scan func(rowScanner) (T, error),
+	selectSQL, from string, w *where, order string, offset, limit int) ([]T, int, error) {
+	lim, args := page(offset, limit, w.args)
+	items, err := queryAll(ctx, r, scan, selectSQL+w.String()+" ORDER BY "+order+lim, args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	total, err := count(ctx, r, from, w)
+	if err != nil {
+		return nil, 0, err
+	}
+	return items, total, nil
+}

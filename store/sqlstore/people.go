@@ -11,7 +11,7 @@ import (
 
 const personSelect = "SELECT p.id, p.name, p.handle, p.email, p.version, p.created_at, p.updated_at FROM people p"
 
-func scanPerson(row interface{ Scan(...any) error }) (*debrief.Person, error) {
+func scanPerson(row rowScanner) (*debrief.Person, error) {
 	var p debrief.Person
 	var created, updated int64
 	if err := row.Scan(&p.ID, &p.Name, &p.Handle, &p.Email, &p.Version, &created, &updated); err != nil {
@@ -71,29 +71,8 @@ func (db *DB) FindPeople(ctx context.Context, f debrief.PersonFilter) ([]*debrie
 	if f.Query != nil && *f.Query != "" {
 		w.add(`p.search LIKE ? ESCAPE '\'`, likeContains(fold(*f.Query)))
 	}
-	r := db.read()
-	limit, args := page(f.Offset, f.Limit, w.args)
-	rows, err := r.query(ctx, personSelect+w.String()+" ORDER BY p.id"+limit, args...)
-	if err != nil {
-		return nil, 0, wrap("find people", err)
-	}
-	defer rows.Close()
-	people := []*debrief.Person{}
-	for rows.Next() {
-		p, err := scanPerson(rows)
-		if err != nil {
-			return nil, 0, wrap("find people", err)
-		}
-		people = append(people, p)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, wrap("find people", err)
-	}
-	total, err := count(ctx, r, "people p", &w)
-	if err != nil {
-		return nil, 0, wrap("find people", err)
-	}
-	return people, total, nil
+	people, total, err := findPage(ctx, db.read(), scanPerson, personSelect, "people p", &w, "p.id", f.Offset, f.Limit)
+	return people, total, wrap("find people", err)
 }
 
 // UpdatePerson writes p if the stored version is p.Version.

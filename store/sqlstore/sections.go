@@ -11,7 +11,7 @@ import (
 
 const sectionSelect = "SELECT s.key, s.title, s.kind, s.position, s.optional, s.guidance, s.body, s.version, s.updated_at FROM sections s"
 
-func scanSection(row interface{ Scan(...any) error }) (*debrief.Section, error) {
+func scanSection(row rowScanner) (*debrief.Section, error) {
 	var s debrief.Section
 	var updated int64
 	if err := row.Scan(&s.Key, &s.Title, &s.Kind, &s.Position, &s.Optional, &s.Guidance, &s.Body, &s.Version, &updated); err != nil {
@@ -33,20 +33,7 @@ func sectionTarget(incidentID int64, key string) target {
 }
 
 func findSections(ctx context.Context, r runner, incidentID int64) ([]*debrief.Section, error) {
-	rows, err := r.query(ctx, sectionSelect+" WHERE s.incident_id = ? ORDER BY s.position, s.key", incidentID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	sections := []*debrief.Section{}
-	for rows.Next() {
-		s, err := scanSection(rows)
-		if err != nil {
-			return nil, err
-		}
-		sections = append(sections, s)
-	}
-	return sections, rows.Err()
+	return queryAll(ctx, r, scanSection, sectionSelect+" WHERE s.incident_id = ? ORDER BY s.position, s.key", incidentID)
 }
 
 // FindSection returns one section of the incident's retrospective.
