@@ -13,6 +13,14 @@ const (
 	ECONFLICT = "conflict"
 	EINTERNAL = "internal"
 	ETOOLARGE = "too_large"
+	// EUNAUTHORIZED: the caller is not signed in, or its credentials are
+	// bad (401). EFORBIDDEN: signed in, and may see the thing, but not do
+	// this to it (403). A caller who may not see a thing gets ENOTFOUND,
+	// never a hint that it exists.
+	EUNAUTHORIZED = "unauthorized"
+	EFORBIDDEN    = "forbidden"
+	// ETOOMANY: too many attempts; try again later (429).
+	ETOOMANY = "too_many_requests"
 )
 
 // Error is the application's error: a code for machines, a message for

@@ -119,7 +119,10 @@ type Incident struct {
 	Severity string         `json:"severity"`
 	Status   IncidentStatus `json:"status"`
 	Services []string       `json:"services"`
-	Team     string         `json:"team"`
+	// Team is the slug of the team that owns the incident.
+	Team string `json:"team"`
+	// Visibility says whether people outside the team may see it.
+	Visibility Visibility `json:"visibility"`
 	// TimeZone is the IANA zone the incident's times are shown in.
 	TimeZone    string      `json:"time_zone"`
 	Milestones  Milestones  `json:"milestones"`
@@ -148,9 +151,18 @@ type IncidentFilter struct {
 	Service  *string
 	// Query matches words in the title.
 	Query *string
+	// Visible restricts the result to what one actor may see; the rules
+	// layer sets it, never the caller.
+	Visible *VisibleFilter
 
 	Offset int
 	Limit  int
+}
+
+// VisibleFilter selects the incidents a user may see: those of the listed
+// teams, and those visible to the whole organisation.
+type VisibleFilter struct {
+	Teams []string
 }
 
 // IncidentUpdate changes an incident. Nil fields are left as they are.

@@ -50,7 +50,12 @@ type Retrospective struct {
 	Writer     *Person             `json:"writer,omitempty"` // filled on read
 	Template   string              `json:"template"`
 	Status     RetrospectiveStatus `json:"status"`
-	Sections   []*Section          `json:"sections"`
+	// Restricted write-ups (a security incident, say) are shown only to
+	// the team's admins, organisation admins and the listed readers, even
+	// to people who may see the incident itself.
+	Restricted bool       `json:"restricted"`
+	Readers    []int64    `json:"readers"`
+	Sections   []*Section `json:"sections"`
 
 	Version   int64     `json:"version"`
 	CreatedAt time.Time `json:"created_at"`
@@ -72,9 +77,11 @@ func (r *Retrospective) Section(key string) *Section {
 // different sections at once).
 type RetrospectiveUpdate struct {
 	// WriterID sets the writer; a pointer to 0 clears it.
-	WriterID *int64               `json:"writer_id"`
-	Status   *RetrospectiveStatus `json:"status"`
-	Version  int64                `json:"version"`
+	WriterID   *int64               `json:"writer_id"`
+	Status     *RetrospectiveStatus `json:"status"`
+	Restricted *bool                `json:"restricted"`
+	Readers    *[]int64             `json:"readers"`
+	Version    int64                `json:"version"`
 }
 
 // SectionUpdate changes one section.

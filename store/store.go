@@ -9,6 +9,7 @@ package store
 
 import (
 	"context"
+	"time"
 
 	"github.com/debrief-oss/debrief"
 )
@@ -27,7 +28,10 @@ import (
 // Lists: Find* return one page (Offset, Limit; Limit 0 means the store's
 // default of 100, capped at 1000) and the total count matching the filter.
 type Store interface {
-	// Incidents. CreateIncident stores the incident and its retrospective
+	// Incidents. FindIncidents honours f.Visible when set: only incidents
+	// whose team is listed, or whose visibility is "organization".
+	// Incident.Visibility and Retrospective.Restricted/Readers are stored
+	// like every other field. CreateIncident stores the incident and its retrospective
 	// (with its sections) in one transaction; it sets IDs and versions on
 	// both. Reads fill Commander and Responders[].Person.
 	CreateIncident(ctx context.Context, inc *debrief.Incident, retro *debrief.Retrospective) error
@@ -72,12 +76,78 @@ type Store interface {
 	UpdatePerson(ctx context.Context, p *debrief.Person) error
 	DeletePerson(ctx context.Context, id int64) error
 
+	// Users. Email is unique ignoring case (ECONFLICT, Field "email");
+	// OIDCSubject is unique when not empty. FindUserByEmail and
+	// FindUserByOIDCSubject return ENOTFOUND when there is none.
+	CreateUser(ctx context.Context, u *debrief.User) error
+	FindUserByID(ctx context.Context, id int64) (*debrief.User, error)
+	FindUserByEmail(ctx context.Context, email string) (*debrief.User, error)
+	FindUserByOIDCSubject(ctx context.Context, subject string) (*debrief.User, error)
+	FindUsers(ctx context.Context, f UserFilter) ([]*debrief.User, int, error)
+	UpdateUser(ctx context.Context, u *debrief.User) error
+
+	// Teams. Slug is unique (ECONFLICT, Field "slug"). DeleteTeam of a team
+	// that still owns incidents is ECONFLICT; its memberships go with it.
+	CreateTeam(ctx context.Context, t *debrief.Team) error
+	FindTeamByID(ctx context.Context, id int64) (*debrief.Team, error)
+	FindTeamBySlug(ctx context.Context, slug string) (*debrief.Team, error)
+	FindTeams(ctx context.Context) ([]*debrief.Team, error) // by name
+	UpdateTeam(ctx context.Context, t *debrief.Team) error
+	DeleteTeam(ctx context.Context, id int64) error
+
+	// Memberships: SetMembership creates or changes a user's role in a
+	// team; FindMemberships fills TeamSlug and UserName, ordered by team
+	// slug then user name.
+	SetMembership(ctx context.Context, m *debrief.Membership) error
+	DeleteMembership(ctx context.Context, teamID, userID int64) error
+	FindMemberships(ctx context.Context, f MembershipFilter) ([]*debrief.Membership, error)
+
+	// Sessions, found by the hash of their id. FindSession returns
+	// ENOTFOUND for an unknown or expired one (expired at Now()).
+	CreateSession(ctx context.Context, s *debrief.Session) error
+	FindSession(ctx context.Context, hash []byte) (*debrief.Session, error)
+	TouchSession(ctx context.Context, hash []byte, lastSeen time.Time) error
+	DeleteSession(ctx context.Context, hash []byte) error
+	DeleteUserSessions(ctx context.Context, userID int64) error
+	DeleteExpiredSessions(ctx context.Context) (int, error)
+
+	// API tokens, found by the hash of their secret (ENOTFOUND when
+	// unknown; expired and revoked ones are returned, for the caller to
+	// refuse with a clear message). FindTokens lists a user's tokens, newest
+	// first. RevokeToken sets RevokedAt on a token of that user (ENOTFOUND
+	// otherwise); revoking twice keeps the first time.
+	CreateToken(ctx context.Context, t *debrief.APIToken) error
+	FindTokenByHash(ctx context.Context, hash []byte) (*debrief.APIToken, error)
+	FindTokens(ctx context.Context, userID int64) ([]*debrief.APIToken, error)
+	RevokeToken(ctx context.Context, userID, id int64) error
+	TouchToken(ctx context.Context, id int64, at time.Time) error
+
+	// The audit log: append only, no update, no delete. AppendAudit sets ID
+	// and, when zero, At. FindAudit returns entries newest first, except
+	// that with AfterID set it returns entries with larger ids, oldest
+	// first (for exporting in pages).
+	AppendAudit(ctx context.Context, e *debrief.AuditEntry) error
+	FindAudit(ctx context.Context, f debrief.AuditFilter) ([]*debrief.AuditEntry, error)
+
 	// Migrate brings the schema up to date; it is safe to run concurrently
 	// from several instances and when already current.
 	Migrate(ctx context.Context) error
 	// Ping checks the database answers.
 	Ping(ctx context.Context) error
 	Close() error
+}
+
+// UserFilter selects users. Query matches name or email, ignoring case.
+type UserFilter struct {
+	Query  *string
+	Offset int
+	Limit  int
+}
+
+// MembershipFilter selects memberships; nil fields do not filter.
+type MembershipFilter struct {
+	TeamID *int64
+	UserID *int64
 }
 
 // Page limits shared by every engine.

@@ -1,0 +1,219 @@
+package app
+
+import (
+	"context"
+	"slices"
+
+	"github.com/debrief-oss/debrief"
+)
+
+// Authorisation is decided here and nowhere else: every service method asks
+// one of these functions before it reads or writes, whatever the transport
+// (API, web, command line) and whatever the database engine. The functions
+// are pure: the decision depends only on the actor and the object.
+//
+// The rules:
+//   - Organisation admins and the system may do anything.
+//   - An incident is seen by its team's members, and by every signed-in
+//     user when its visibility is "organization". Anyone else is told it
+//     does not exist (ENOTFOUND), never that it is forbidden.
+//   - Editors and admins of the incident's team change it, its timeline,
+//     its write-up and its action items; viewers and outsiders who can see
+//     it get EFORBIDDEN.
+//   - A restricted retrospective (write-up, timeline, actions) is seen only
+//     by the team's admins, organisation admins and its listed readers;
+//     everyone else who can see the incident sees its header only.
+//   - A read-only API token never writes (EFORBIDDEN).
+//   - Teams are managed by their admins; users, and the creation of teams,
+//     by organisation admins.
+//   - The people directory is read by every signed-in user and written by
+//     editors of any team.
+
+// actor returns the context's actor, or EUNAUTHORIZED.
+func actor(ctx context.Context) (*debrief.Actor, error) {
+	a := debrief.ActorFrom(ctx)
+	if a == nil || (!a.System && (a.User == nil || a.User.Disabled)) {
+		return nil, debrief.Errorf(debrief.EUNAUTHORIZED, "Sign in first.")
+	}
+	return a, nil
+}
+
+func isAdmin(a *debrief.Actor) bool {
+	return a.System || (a.User != nil && a.User.OrgAdmin)
+}
+
+func roleIn(a *debrief.Actor, team string) (debrief.Role, bool) {
+	r, ok := a.Teams[team]
+	return r, ok
+}
+
+// canWrite refuses writes through a read-only token.
+func canWrite(a *debrief.Actor) error {
+	if a.Scope == debrief.ScopeRead {
+		return debrief.Errorf(debrief.EFORBIDDEN, "This API token is read-only.")
+	}
+	return nil
+}
+
+func notFound(inc *debrief.Incident) error {
+	return debrief.Errorf(debrief.ENOTFOUND, "Incident %d not found.", inc.ID)
+}
+
+// canSeeIncident decides whether a may see inc at all.
+func canSeeIncident(a *debrief.Actor, inc *debrief.Incident) bool {
+	if isAdmin(a) {
+		return true
+	}
+	if _, ok := roleIn(a, inc.Team); ok {
+		return true
+	}
+	return inc.Visibility == debrief.VisibleToOrganization
+}
+
+// seeIncident returns ENOTFOUND when a may not see inc.
+func seeIncident(a *debrief.Actor, inc *debrief.Incident) error {
+	if !canSeeIncident(a, inc) {
+		return notFound(inc)
+	}
+	return nil
+}
+
+// editIncident returns the error for a who may not change inc: ENOTFOUND
+// when they cannot see it, EFORBIDDEN when they can.
+func editIncident(a *debrief.Actor, inc *debrief.Incident) error {
+	if err := seeIncident(a, inc); err != nil {
+		return err
+	}
+	if err := canWrite(a); err != nil {
+		return err
+	}
+	if isAdmin(a) {
+		return nil
+	}
+	if r, ok := roleIn(a, inc.Team); ok && r.Includes(debrief.RoleEditor) {
+		return nil
+	}
+	return debrief.Errorf(debrief.EFORBIDDEN, "Only editors of team %q can change this incident.", inc.Team)
+}
+
+// createInTeam decides whether a may open an incident for team.
+func createInTeam(a *debrief.Actor, team string) error {
+	if err := canWrite(a); err != nil {
+		return err
+	}
+	if isAdmin(a) {
+		return nil
+	}
+	if r, ok := roleIn(a, team); ok && r.Includes(debrief.RoleEditor) {
+		return nil
+	}
+	return debrief.FieldError("team", "you are not an editor of team %q.", team)
+}
+
+// canSeeRetrospective decides whether a may read the write-up, timeline and
+// action items of inc.
+func canSeeRetrospective(a *debrief.Actor, inc *debrief.Incident, r *debrief.Retrospective) bool {
+	if !canSeeIncident(a, inc) {
+		return false
+	}
+	if r == nil || !r.Restricted || isAdmin(a) {
+		return true
+	}
+	if role, ok := roleIn(a, inc.Team); ok && role == debrief.RoleAdmin {
+		return true
+	}
+	return slices.Contains(r.Readers, a.UserID())
+}
+
+// seeRetrospective returns ENOTFOUND when a may not see inc, and
+// EFORBIDDEN when they may see it but its retrospective is restricted.
+func seeRetrospective(a *debrief.Actor, inc *debrief.Incident, r *debrief.Retrospective) error {
+	if err := seeIncident(a, inc); err != nil {
+		return err
+	}
+	if !canSeeRetrospective(a, inc, r) {
+		return debrief.Errorf(debrief.EFORBIDDEN, "The retrospective of incident %d is restricted to its readers.", inc.ID)
+	}
+	return nil
+}
+
+// editRetrospective decides whether a may change the write-up, timeline or
+// action items of inc.
+func editRetrospective(a *debrief.Actor, inc *debrief.Incident, r *debrief.Retrospective) error {
+	if err := seeRetrospective(a, inc, r); err != nil {
+		return err
+	}
+	return editIncident(a, inc)
+}
+
+// restrictRetrospective decides whether a may change who reads the
+// write-up: the team's admins and organisation admins.
+func restrictRetrospective(a *debrief.Actor, inc *debrief.Incident) error {
+	if err := editIncident(a, inc); err != nil {
+		return err
+	}
+	if isAdmin(a) {
+		return nil
+	}
+	if r, ok := roleIn(a, inc.Team); ok && r == debrief.RoleAdmin {
+		return nil
+	}
+	return debrief.FieldError("restricted", "only admins of team %q can restrict or open the retrospective.", inc.Team)
+}
+
+// visibleFilter limits an incident list to what a may see; nil for admins.
+func visibleFilter(a *debrief.Actor) *debrief.VisibleFilter {
+	if isAdmin(a) {
+		return nil
+	}
+	f := &debrief.VisibleFilter{Teams: []string{}}
+	for team := range a.Teams {
+		f.Teams = append(f.Teams, team)
+	}
+	slices.Sort(f.Teams)
+	return f
+}
+
+// manageTeam decides whether a may change a team and its members.
+func manageTeam(a *debrief.Actor, team *debrief.Team) error {
+	if err := canWrite(a); err != nil {
+		return err
+	}
+	if isAdmin(a) {
+		return nil
+	}
+	if r, ok := roleIn(a, team.Slug); ok && r == debrief.RoleAdmin {
+		return nil
+	}
+	if _, ok := roleIn(a, team.Slug); ok {
+		return debrief.Errorf(debrief.EFORBIDDEN, "Only admins of team %q can manage it.", team.Slug)
+	}
+	return debrief.Errorf(debrief.ENOTFOUND, "Team %q not found.", team.Slug)
+}
+
+// manageOrganization decides whether a may manage users and create teams.
+func manageOrganization(a *debrief.Actor) error {
+	if err := canWrite(a); err != nil {
+		return err
+	}
+	if isAdmin(a) {
+		return nil
+	}
+	return debrief.Errorf(debrief.EFORBIDDEN, "Only organisation admins can do this.")
+}
+
+// editPeople decides whether a may change the people directory.
+func editPeople(a *debrief.Actor) error {
+	if err := canWrite(a); err != nil {
+		return err
+	}
+	if isAdmin(a) {
+		return nil
+	}
+	for _, r := range a.Teams {
+		if r.Includes(debrief.RoleEditor) {
+			return nil
+		}
+	}
+	return debrief.Errorf(debrief.EFORBIDDEN, "Only editors can change the people directory.")
+}
