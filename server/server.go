@@ -30,6 +30,10 @@ type Config struct {
 	Ready func(ctx context.Context) error
 	// Routes are the transports to serve.
 	Routes []Registrar
+	// Wrap are middleware applied inside the server's own (recovery,
+	// logging, security headers), around the routes: authentication goes
+	// here. The first wraps the others.
+	Wrap []func(http.Handler) http.Handler
 }
 
 // Server is a running HTTP service.
@@ -68,7 +72,11 @@ func New(cfg Config) *Server {
 
 // Handler returns the whole service as one handler, middleware included.
 func (s *Server) Handler() http.Handler {
-	return s.chain(s.mux)
+	var h http.Handler = s.mux
+	for i := len(s.cfg.Wrap) - 1; i >= 0; i-- {
+		h = s.cfg.Wrap[i](h)
+	}
+	return s.chain(h)
 }
 
 // Registry returns the Prometheus registry, for other packages' metrics.
