@@ -101,6 +101,9 @@ type Actor struct {
 	Teams map[string]Role
 	// Scope is ScopeRead for a read-only API token; otherwise ScopeWrite.
 	Scope Scope
+	// ViaToken is set when the actor came with an API token rather than a
+	// browser session: a token may not mint more tokens.
+	ViaToken bool
 	// System is set for the program's own work, never for a request.
 	System bool
 	// Address is the client's IP address, for the audit log.

@@ -33,12 +33,16 @@ type AuditEntry struct {
 	Detail string `json:"detail,omitempty"`
 }
 
-// AuditFilter selects audit entries, newest first.
+// AuditFilter selects audit entries.
 type AuditFilter struct {
 	IncidentID *int64
 	ActorID    *int64
 	Action     *string
 	Since      *time.Time
-	AfterID    int64 // entries with a larger id only, for paging an export
-	Limit      int
+	// Oldest lists oldest first, from the entry after AfterID (0: from the
+	// start), for exporting the log page by page. Otherwise the newest
+	// come first, and AfterID keeps only entries with larger ids.
+	Oldest  bool
+	AfterID int64
+	Limit   int
 }

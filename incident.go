@@ -173,6 +173,7 @@ type IncidentUpdate struct {
 	Status     *IncidentStatus `json:"status"`
 	Services   *[]string       `json:"services"`
 	Team       *string         `json:"team"`
+	Visibility *Visibility     `json:"visibility"`
 	TimeZone   *string         `json:"time_zone"`
 	Milestones *Milestones     `json:"milestones"`
 	// CommanderID sets the commander; a pointer to 0 clears it.

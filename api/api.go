@@ -1,10 +1,14 @@
 // Package api serves Debrief's JSON API under /api/v1: incidents, their
 // timelines, retrospectives and action items, people, the Markdown export,
-// the configuration a client needs to build its forms, and the OpenAPI
-// document that describes all of it.
+// accounts, API tokens, teams and the audit log, the configuration a client
+// needs to build its forms, and the OpenAPI document that describes all of
+// it.
 //
 // The package is a transport and nothing more: every rule lives in app, every
-// error-to-status decision in server/httperr. What it adds is strict input
+// error-to-status decision in server/httperr. That includes who may do what:
+// the authentication middleware (server/auth) puts the caller in the
+// request's context, and every handler passes that context to the service,
+// which decides and answers unauthorized, forbidden or not found. What it adds is strict input
 // (see decode.go and params.go), so that a request the server cannot read
 // exactly is refused with the field at fault and nothing is written.
 package api
@@ -84,6 +88,28 @@ func New(svc *app.Service, logger *slog.Logger) *Handler {
 		{"GET " + Prefix + "/people/{id}", h.getPerson},
 		{"PATCH " + Prefix + "/people/{id}", h.updatePerson},
 		{"DELETE " + Prefix + "/people/{id}", h.deletePerson},
+
+		{"GET " + Prefix + "/me", h.getMe},
+		{"GET " + Prefix + "/me/tokens", h.listTokens},
+		{"POST " + Prefix + "/me/tokens", h.createToken},
+		{"DELETE " + Prefix + "/me/tokens/{tokenID}", h.revokeToken},
+
+		{"GET " + Prefix + "/users", h.listUsers},
+		{"POST " + Prefix + "/users", h.createUser},
+		{"GET " + Prefix + "/users/{userID}", h.getUser},
+		{"PATCH " + Prefix + "/users/{userID}", h.updateUser},
+
+		{"GET " + Prefix + "/teams", h.listTeams},
+		{"POST " + Prefix + "/teams", h.createTeam},
+		{"GET " + Prefix + "/teams/{slug}", h.getTeam},
+		{"PATCH " + Prefix + "/teams/{slug}", h.updateTeam},
+		{"GET " + Prefix + "/teams/{slug}/members", h.listMembers},
+		{"PUT " + Prefix + "/teams/{slug}/members/{userID}", h.putMember},
+		{"DELETE " + Prefix + "/teams/{slug}/members/{userID}", h.deleteMember},
+
+		{"GET " + Prefix + "/incidents/{id}/audit", h.listIncidentAudit},
+		{"GET " + Prefix + "/audit", h.listAudit},
+		{"GET " + Prefix + "/audit.jsonl", h.exportAudit},
 	}
 	return h
 }

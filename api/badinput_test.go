@@ -77,19 +77,19 @@ func TestBadInput(t *testing.T) {
 		// Over the app's size limits.
 		{"event text too long", req{method: "POST", path: incPath + "/events", body: map[string]any{"at": "2024-05-01T14:03:00Z", "text": long(app.MaxEventText + 1)}}, 400, "invalid", "text", "at most 10000"},
 		{"event text patch too long", req{method: "PATCH", path: evPath, body: map[string]any{"text": long(app.MaxEventText + 1), "version": 1}}, 400, "invalid", "text", "too long"},
-		{"title too long", req{method: "POST", path: "/api/v1/incidents", body: map[string]any{"title": long(app.MaxTitle + 1)}}, 400, "invalid", "title", "too long"},
+		{"title too long", req{method: "POST", path: "/api/v1/incidents", body: e.withTeam(map[string]any{"title": long(app.MaxTitle + 1)})}, 400, "invalid", "title", "too long"},
 		{"section body too long", req{method: "PATCH", path: secPath, body: map[string]any{"body": long(app.MaxSectionBody + 1), "version": 1}}, 400, "invalid", "body", "too long"},
 		{"action description too long", req{method: "PATCH", path: actPath, body: map[string]any{"description": long(app.MaxActionText + 1), "version": 1}}, 400, "invalid", "description", "too long"},
-		{"too many services", req{method: "POST", path: "/api/v1/incidents", body: map[string]any{"title": "x", "services": strings.Split(long(app.MaxServices+1), "")}}, 400, "invalid", "services", "at most 50"},
+		{"too many services", req{method: "POST", path: "/api/v1/incidents", body: e.withTeam(map[string]any{"title": "x", "services": strings.Split(long(app.MaxServices+1), "")})}, 400, "invalid", "services", "at most 50"},
 		{"body over 1 MiB", req{method: "POST", path: incPath + "/events", body: map[string]any{"at": "2024-05-01T14:03:00Z", "text": long(api.MaxBodyBytes)}}, 413, "too_large", "", "1 MiB"},
 		{"patch body over 1 MiB", req{method: "PATCH", path: secPath, body: jsonBody(`{"body":"` + long(2*api.MaxBodyBytes) + `","version":1}`)}, 413, "too_large", "", "1 MiB"},
 
 		// Rules of the app.
 		{"missing version", req{method: "PATCH", path: personPath, body: map[string]any{"name": "x"}}, 400, "invalid", "version", "required"},
 		{"null version", req{method: "PATCH", path: actPath, body: jsonBody(`{"title":"x","version":null}`)}, 400, "invalid", "version", "required"},
-		{"unknown severity", req{method: "POST", path: "/api/v1/incidents", body: map[string]any{"title": "x", "severity": "SEV0"}}, 400, "invalid", "severity", "SEV1"},
-		{"unknown time zone", req{method: "POST", path: "/api/v1/incidents", body: map[string]any{"title": "x", "time_zone": "Mars/Olympus"}}, 400, "invalid", "time_zone", ""},
-		{"unknown template", req{method: "POST", path: "/api/v1/incidents", body: map[string]any{"title": "x", "template": "nope"}}, 400, "invalid", "template", ""},
+		{"unknown severity", req{method: "POST", path: "/api/v1/incidents", body: e.withTeam(map[string]any{"title": "x", "severity": "SEV0"})}, 400, "invalid", "severity", "SEV1"},
+		{"unknown time zone", req{method: "POST", path: "/api/v1/incidents", body: e.withTeam(map[string]any{"title": "x", "time_zone": "Mars/Olympus"})}, 400, "invalid", "time_zone", ""},
+		{"unknown template", req{method: "POST", path: "/api/v1/incidents", body: e.withTeam(map[string]any{"title": "x", "template": "nope"})}, 400, "invalid", "template", ""},
 		{"stale version", req{method: "PATCH", path: personPath, body: map[string]any{"name": "x", "version": 7}}, 409, "conflict", "", "changed by someone else"},
 
 		// Bad path parameters.
@@ -115,6 +115,29 @@ func TestBadInput(t *testing.T) {
 		{"bool spelt 1", req{method: "GET", path: incPath + "/events?include_hidden=1"}, 400, "invalid", "include_hidden", ""},
 		{"bad query encoding", req{method: "GET", path: "/api/v1/people?q=%zz"}, 400, "invalid", "", ""},
 
+		// Accounts, tokens and teams are read as strictly.
+		{"token expiry without zone", req{method: "POST", path: "/api/v1/me/tokens", body: map[string]any{"name": "x", "scope": "read", "expires_at": "2030-01-01T00:00:00"}}, 400, "invalid", "expires_at", "no time zone"},
+		{"token expiry in the past", req{method: "POST", path: "/api/v1/me/tokens", body: map[string]any{"name": "x", "scope": "read", "expires_at": "2020-01-01T00:00:00Z"}}, 400, "invalid", "expires_at", "future"},
+		{"token scope unknown", req{method: "POST", path: "/api/v1/me/tokens", body: map[string]any{"name": "x", "scope": "admin"}}, 400, "invalid", "scope", ""},
+		{"token with a secret of its own", req{method: "POST", path: "/api/v1/me/tokens", body: map[string]any{"name": "x", "scope": "read", "token": "mine"}}, 400, "invalid", "token", "allowed"},
+		{"user with a hash", req{method: "POST", path: "/api/v1/users", body: map[string]any{"email": "x@example.com", "name": "x", "password_hash": "$2a$"}}, 400, "invalid", "password_hash", ""},
+		{"user admin as string", req{method: "PATCH", path: "/api/v1/users/1", body: map[string]any{"org_admin": "true", "version": 1}}, 400, "invalid", "org_admin", "true or false"},
+		{"team slug not a slug", req{method: "POST", path: "/api/v1/teams", body: map[string]any{"slug": "Team A", "name": "x"}}, 400, "invalid", "slug", ""},
+		{"team visibility unknown", req{method: "PATCH", path: "/api/v1/teams/ops", body: map[string]any{"default_visibility": "public", "version": 1}}, 400, "invalid", "default_visibility", ""},
+		{"member role unknown", req{method: "PUT", path: "/api/v1/teams/ops/members/1", body: map[string]any{"role": "owner"}}, 400, "invalid", "role", ""},
+		{"member without role", req{method: "PUT", path: "/api/v1/teams/ops/members/1", body: jsonBody(`{}`)}, 400, "invalid", "role", ""},
+		{"incident visibility unknown", req{method: "POST", path: "/api/v1/incidents", body: e.withTeam(map[string]any{"title": "x", "visibility": "public"})}, 400, "invalid", "visibility", ""},
+		{"incident without team", req{method: "POST", path: "/api/v1/incidents", body: map[string]any{"title": "x"}}, 400, "invalid", "team", "required"},
+		{"incident of an unknown team", req{method: "POST", path: "/api/v1/incidents", body: map[string]any{"title": "x", "team": "nobody"}}, 400, "invalid", "team", ""},
+		{"readers not ids", req{method: "PATCH", path: incPath + "/retrospective", body: map[string]any{"readers": []string{"ada"}, "version": 1}}, 400, "invalid", "readers[0]", "whole number"},
+		{"non-numeric token id", req{method: "DELETE", path: "/api/v1/me/tokens/all"}, 400, "invalid", "tokenID", ""},
+		{"non-numeric user id", req{method: "GET", path: "/api/v1/users/ada"}, 400, "invalid", "userID", ""},
+		{"team slug in capitals", req{method: "GET", path: "/api/v1/teams/OPS/members"}, 400, "invalid", "slug", ""},
+		{"audit since without zone", req{method: "GET", path: "/api/v1/audit?since=2024-05-01T14:03:00"}, 400, "invalid", "since", "no time zone"},
+		{"audit after id zero", req{method: "GET", path: "/api/v1/audit?after_id=0"}, 400, "invalid", "after_id", ""},
+		{"audit with offset", req{method: "GET", path: incPath + "/audit?offset=10"}, 400, "invalid", "offset", "allowed"},
+		{"export with a limit", req{method: "GET", path: "/api/v1/audit.jsonl?limit=10"}, 400, "invalid", "limit", ""},
+
 		// Unknown ids.
 		{"unknown incident", req{method: "GET", path: "/api/v1/incidents/999"}, 404, "not_found", "", ""},
 		{"patch unknown incident", req{method: "PATCH", path: "/api/v1/incidents/999", body: map[string]any{"title": "x", "version": 1}}, 404, "not_found", "", ""},
@@ -124,6 +147,10 @@ func TestBadInput(t *testing.T) {
 		{"unknown action", req{method: "DELETE", path: incPath + "/actions/999"}, 404, "not_found", "", ""},
 		{"unknown person", req{method: "DELETE", path: "/api/v1/people/999"}, 404, "not_found", "", ""},
 		{"export of unknown incident", req{method: "GET", path: "/api/v1/incidents/999/retrospective.md"}, 404, "not_found", "", ""},
+		{"unknown team", req{method: "GET", path: "/api/v1/teams/nobody"}, 404, "not_found", "", ""},
+		{"members of unknown team", req{method: "PUT", path: "/api/v1/teams/nobody/members/1", body: map[string]any{"role": "viewer"}}, 404, "not_found", "", ""},
+		{"unknown user", req{method: "PATCH", path: "/api/v1/users/999", body: map[string]any{"name": "x", "version": 1}}, 404, "not_found", "", ""},
+		{"unknown token", req{method: "DELETE", path: "/api/v1/me/tokens/999"}, 404, "not_found", "", ""},
 	}
 	before := e.snapshot(inc.ID)
 	for _, c := range cases {

@@ -8,12 +8,15 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+
+	"github.com/debrief-oss/debrief"
 )
 
 // seedIncident makes an incident of the usual size: a commander, three
 // responders, two services, four milestones.
 func seedIncident(b *testing.B, e *env) string {
 	b.Helper()
+	e.newTeam("payments", debrief.VisibleToTeam)
 	var responders []map[string]any
 	var commander int64
 	for i, name := range []string{"Ada Lovelace", "Bob Ross", "Grace Hopper", "Alan Turing"} {
@@ -25,7 +28,7 @@ func seedIncident(b *testing.B, e *env) string {
 		}
 	}
 	inc := e.incident(map[string]any{
-		"title": "Checkout failing for card payments", "severity": "SEV2", "team": "Payments",
+		"title": "Checkout failing for card payments", "severity": "SEV2", "team": "payments",
 		"services": []string{"checkout", "payments"}, "time_zone": "Europe/Copenhagen",
 		"commander_id": commander, "responders": responders,
 		"milestones": map[string]any{
@@ -36,13 +39,22 @@ func seedIncident(b *testing.B, e *env) string {
 	return fmt.Sprintf("/api/v1/incidents/%d", inc.ID)
 }
 
+// signedIn returns ctx carrying the admin as the actor, as the
+// authentication middleware would: the benchmarks of the API itself leave
+// the middleware out (BenchmarkGetIncidentWithToken measures it).
+func signedIn(b *testing.B, e *env) context.Context {
+	a, _, _ := e.actorOf(e.admin)
+	return debrief.WithActor(context.Background(), a)
+}
+
 // BenchmarkGetIncident is GET /api/v1/incidents/{id} through the API's
 // handler on a mux, over a seeded SQLite file: routing, the id, the query
-// check, the service, the store's reads and the JSON.
+// check, the service (with its permission check), the store's reads and the
+// JSON.
 func BenchmarkGetIncident(b *testing.B) {
 	e := newEnv(b)
 	path := seedIncident(b, e)
-	req := httptest.NewRequest("GET", path, nil)
+	req := httptest.NewRequestWithContext(signedIn(b, e), "GET", path, nil)
 	b.ReportAllocs()
 	for b.Loop() {
 		rec := httptest.NewRecorder()
@@ -60,7 +72,7 @@ func BenchmarkGetIncidentBare(b *testing.B) {
 	e := newEnv(b)
 	path := seedIncident(b, e)
 	rec := httptest.NewRecorder()
-	e.mux.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+	e.mux.ServeHTTP(rec, httptest.NewRequestWithContext(signedIn(b, e), "GET", path, nil))
 	body := bytes.Clone(rec.Body.Bytes())
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/v1/incidents/{id}", func(w http.ResponseWriter, r *http.Request) {
@@ -86,7 +98,7 @@ func BenchmarkGetIncidentService(b *testing.B) {
 	path := seedIncident(b, e)
 	var id int64
 	fmt.Sscanf(path, "/api/v1/incidents/%d", &id)
-	ctx := context.Background()
+	ctx := signedIn(b, e)
 	b.ReportAllocs()
 	for b.Loop() {
 		inc, err := e.svc.FindIncidentByID(ctx, id)
@@ -95,6 +107,24 @@ func BenchmarkGetIncidentService(b *testing.B) {
 		}
 		if _, err := json.Marshal(inc); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkGetIncidentWithToken is BenchmarkGetIncident through the whole
+// server as it is served: its middleware, and the authentication of an API
+// token (a hash, the token, its user and memberships read) before the API.
+func BenchmarkGetIncidentWithToken(b *testing.B) {
+	e := newEnv(b)
+	path := seedIncident(b, e)
+	req := httptest.NewRequest("GET", path, nil)
+	req.Header.Set("Authorization", "Bearer "+e.token)
+	b.ReportAllocs()
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		e.handler.ServeHTTP(rec, req)
+		if rec.Code != 200 {
+			b.Fatalf("%d %s", rec.Code, rec.Body)
 		}
 	}
 }

@@ -1,11 +1,15 @@
 package api
 
-import "github.com/debrief-oss/debrief"
+import (
+	"github.com/debrief-oss/debrief"
+	"github.com/debrief-oss/debrief/app"
+)
 
 // DecodeTargets names the request bodies Decode can fill, for the fuzz test.
 var DecodeTargets = []string{
 	"incident", "incident-patch", "event", "event-patch", "retrospective-patch",
 	"section", "section-patch", "action", "action-patch", "person", "person-patch",
+	"token", "user", "user-patch", "team", "team-patch", "member",
 }
 
 // Decode runs the body decoder on body for the named request, as a handler
@@ -35,6 +39,18 @@ func Decode(body []byte, target string) error {
 		dst = new(personCreate)
 	case "person-patch":
 		dst = new(debrief.PersonUpdate)
+	case "token":
+		dst = new(tokenCreate)
+	case "user":
+		dst = new(userCreate)
+	case "user-patch":
+		dst = new(app.UserUpdate)
+	case "team":
+		dst = new(teamCreate)
+	case "team-patch":
+		dst = new(app.TeamUpdate)
+	case "member":
+		dst = new(memberPut)
 	default:
 		panic("api: no decode target " + target)
 	}

@@ -2,20 +2,29 @@ package api_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/mail"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 	_ "time/tzdata" // the export test needs Europe/Copenhagen on any machine
+
+	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -25,6 +34,10 @@ import (
 	"github.com/debrief-oss/debrief"
 	"github.com/debrief-oss/debrief/api"
 	"github.com/debrief-oss/debrief/app"
+	"github.com/debrief-oss/debrief/server"
+	"github.com/debrief-oss/debrief/server/auth"
+	"github.com/debrief-oss/debrief/store"
+	"github.com/debrief-oss/debrief/store/postgres"
 	"github.com/debrief-oss/debrief/store/sqlite"
 )
 
@@ -56,6 +69,7 @@ func loadDoc(t testing.TB) (*openapi3.T, routers.Router) {
 			return nil
 		}))
 		openapi3filter.RegisterBodyDecoder("text/markdown", openapi3filter.PlainBodyDecoder)
+		openapi3filter.RegisterBodyDecoder("application/x-ndjson", openapi3filter.PlainBodyDecoder)
 
 		loader := openapi3.NewLoader()
 		doc, docErr = loader.LoadFromData(api.OpenAPI())
@@ -73,15 +87,28 @@ func loadDoc(t testing.TB) (*openapi3.T, routers.Router) {
 	return doc, docRouter
 }
 
-// env is one test's server: a real SQLite file, the app over it, and the
-// API's routes on a mux behind an httptest.Server.
+// env is one test's server: a real database (SQLite, or PostgreSQL when
+// DEBRIEF_TEST_POSTGRES is set), the app over it, and the API's routes
+// behind the server's whole middleware chain, authentication included, as
+// `debrief serve` builds it, on an httptest.Server. Every request a test
+// sends carries the API token of an organisation admin unless it says
+// otherwise.
 type env struct {
 	t     testing.TB
 	srv   *httptest.Server
-	store *sqlite.Store
+	store store.Store
 	svc   *app.Service
+	clock *testClock
 	logs  *syncBuffer
-	mux   *http.ServeMux
+	// mux holds the API's routes alone, without the middleware, for
+	// benchmarks and tests that put an actor in the context themselves;
+	// handler is the whole server, as srv serves it.
+	mux     *http.ServeMux
+	handler http.Handler
+
+	admin *debrief.User // an organisation admin, an admin of team too
+	token string        // admin's read-write API token
+	team  *debrief.Team // the fixture team incidents belong to by default
 }
 
 // syncBuffer is a bytes.Buffer safe for the server's goroutines to log to.
@@ -102,24 +129,192 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
+// testClock is the service's clock: the real time, plus however far a
+// test has moved it on (to let a token expire).
+type testClock struct {
+	mu     sync.Mutex
+	offset time.Duration
+}
+
+func (c *testClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.offset)
+}
+
+func (c *testClock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.offset += d
+}
+
+// sys is the context the tests' fixtures are made in: the program itself
+// acting, as the command line does.
+var sys = debrief.WithActor(context.Background(), debrief.SystemActor)
+
 func newEnv(t testing.TB) *env {
 	t.Helper()
 	loadDoc(t)
 	ctx := context.Background()
+	st := openStore(t)
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	e := &env{t: t, store: st, clock: &testClock{}, logs: &syncBuffer{}, mux: http.NewServeMux()}
+	logger := slog.New(slog.NewTextHandler(e.logs, nil))
+	e.svc = app.New(st, app.WithClock(e.clock.now), app.WithLogger(logger))
+	h := api.New(e.svc, logger)
+	h.Register(e.mux)
+	authenticator := auth.New(e.svc, logger, auth.Options{})
+	srv := server.New(server.Config{
+		// The server logs every request; the tests' log is for errors.
+		Logger: slog.New(slog.DiscardHandler),
+		Routes: []server.Registrar{h},
+		Wrap:   []func(http.Handler) http.Handler{authenticator.Middleware},
+	})
+	e.handler = srv.Handler()
+	e.srv = httptest.NewServer(e.handler)
+	t.Cleanup(e.srv.Close)
+
+	// The fixtures every test starts from, made through the service as
+	// the command line makes them.
+	e.team = &debrief.Team{Slug: "ops", Name: "Operations", DefaultVisibility: debrief.VisibleToTeam}
+	if err := e.svc.CreateTeam(sys, e.team); err != nil {
+		t.Fatalf("create the fixture team: %v", err)
+	}
+	e.admin = &debrief.User{Email: "admin@example.com", Name: "Test Admin", OrgAdmin: true}
+	if err := e.svc.CreateUser(sys, e.admin, ""); err != nil {
+		t.Fatalf("create the admin: %v", err)
+	}
+	e.join(e.admin, e.team, debrief.RoleAdmin)
+	e.token = e.newToken(e.admin, debrief.ScopeWrite, nil)
+	return e
+}
+
+// testPassword is the password of a user created with one. The fixture
+// users have none (single sign-on only): hashing a password costs a tenth
+// of a second, and the API tests sign in with tokens.
+const testPassword = "correct horse battery staple"
+
+// openStore opens an empty, migrated-ready store: a SQLite file in the
+// test's directory, or, when DEBRIEF_TEST_POSTGRES holds a DSN, a schema of
+// its own in that PostgreSQL database, dropped at the end of the test.
+func openStore(t testing.TB) store.Store {
+	t.Helper()
+	ctx := context.Background()
+	if dsn := os.Getenv("DEBRIEF_TEST_POSTGRES"); dsn != "" {
+		st, err := postgres.Open(ctx, freshSchema(t, dsn))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		return st
+	}
 	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "debrief.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
+	return st
+}
+
+// freshSchema creates an empty schema with a random name, dropped at
+// cleanup, and returns dsn with search_path set to it, so that tests and
+// packages running at once never see each other's tables.
+func freshSchema(t testing.TB, dsn string) string {
+	t.Helper()
+	admin, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatalf("open admin connection: %v", err)
 	}
-	e := &env{t: t, store: st, svc: app.New(st), logs: &syncBuffer{}, mux: http.NewServeMux()}
-	logger := slog.New(slog.NewTextHandler(e.logs, nil))
-	api.New(e.svc, logger).Register(e.mux)
-	e.srv = httptest.NewServer(e.mux)
-	t.Cleanup(e.srv.Close)
-	return e
+	t.Cleanup(func() { admin.Close() })
+	var b [6]byte
+	rand.Read(b[:])
+	schema := "api_test_" + hex.EncodeToString(b[:])
+	if _, err := admin.ExecContext(context.Background(), "CREATE SCHEMA "+schema); err != nil {
+		t.Fatalf("create schema: %v", err)
+	}
+	t.Cleanup(func() {
+		if _, err := admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
+			t.Errorf("drop schema %s: %v", schema, err)
+		}
+	})
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		u, err := url.Parse(dsn)
+		if err != nil {
+			t.Fatalf("parse DSN: %v", err)
+		}
+		q := u.Query()
+		q.Set("search_path", schema)
+		u.RawQuery = q.Encode()
+		return u.String()
+	}
+	return dsn + " search_path=" + schema
+}
+
+// join gives u role in team, through the service.
+func (e *env) join(u *debrief.User, team *debrief.Team, role debrief.Role) {
+	e.t.Helper()
+	if err := e.svc.SetMember(sys, &debrief.Membership{TeamID: team.ID, UserID: u.ID, Role: role}); err != nil {
+		e.t.Fatalf("make %s %s of %s: %v", u.Email, role, team.Slug, err)
+	}
+}
+
+// newTeam creates a team through the service.
+func (e *env) newTeam(slug string, vis debrief.Visibility) *debrief.Team {
+	e.t.Helper()
+	team := &debrief.Team{Slug: slug, Name: slug, DefaultVisibility: vis}
+	if err := e.svc.CreateTeam(sys, team); err != nil {
+		e.t.Fatalf("create team %s: %v", slug, err)
+	}
+	return team
+}
+
+// actorOf signs u in through the service, as the sign-in page does, and
+// returns the actor the service makes of that session.
+func (e *env) actorOf(u *debrief.User) (actor *debrief.Actor, cookie string, sess *debrief.Session) {
+	e.t.Helper()
+	secret, _, err := e.svc.StartSession(sys, u.ID, "127.0.0.1")
+	if err != nil {
+		e.t.Fatalf("start a session for %s: %v", u.Email, err)
+	}
+	a, sess, err := e.svc.SessionActor(context.Background(), secret, "127.0.0.1")
+	if err != nil {
+		e.t.Fatalf("resolve the session of %s: %v", u.Email, err)
+	}
+	return a, secret, sess
+}
+
+// newToken creates an API token for u through the service, acting as u
+// (a token is always its own user's), and returns its secret.
+func (e *env) newToken(u *debrief.User, scope debrief.Scope, expires *time.Time) string {
+	e.t.Helper()
+	a, _, _ := e.actorOf(u)
+	secret, _, err := e.svc.CreateToken(debrief.WithActor(context.Background(), a), "tests", scope, expires)
+	if err != nil {
+		e.t.Fatalf("create a token for %s: %v", u.Email, err)
+	}
+	return secret
+}
+
+// user is a test user with a read-write API token.
+type user struct {
+	*debrief.User
+	token string
+}
+
+// newUser creates a user through the service with the given roles, and a
+// read-write token for them.
+func (e *env) newUser(name string, roles map[*debrief.Team]debrief.Role) *user {
+	e.t.Helper()
+	u := &debrief.User{Email: strings.ToLower(strings.ReplaceAll(name, " ", ".")) + "@example.com", Name: name}
+	if err := e.svc.CreateUser(sys, u, ""); err != nil {
+		e.t.Fatalf("create user %s: %v", name, err)
+	}
+	for team, role := range roles {
+		e.join(u, team, role)
+	}
+	return &user{User: u, token: e.newToken(u, debrief.ScopeWrite, nil)}
 }
 
 // resp is an answer, read in full.
@@ -137,13 +332,24 @@ type req struct {
 	method, path string
 	body         any    // nil, jsonBody, []byte (sent raw) or a value to marshal
 	contentType  string // overrides application/json
+	// token is the API token to send instead of the admin's; anonymous
+	// sends none. header is sent as well (a cookie, a CSRF token).
+	token     string
+	anonymous bool
+	header    http.Header
 }
 
-// do sends method path with body (see req.body) and returns the answer,
-// checked against the OpenAPI document.
+// do sends method path with body (see req.body) as the admin and returns
+// the answer, checked against the OpenAPI document.
 func (e *env) do(method, path string, body any) *resp {
 	e.t.Helper()
 	return e.send(req{method: method, path: path, body: body})
+}
+
+// doAs is do with another API token.
+func (e *env) doAs(token, method, path string, body any) *resp {
+	e.t.Helper()
+	return e.send(req{method: method, path: path, body: body, token: token})
 }
 
 // send is the one way tests talk to the server. Every answer is validated
@@ -175,6 +381,18 @@ func (e *env) send(rq req) *resp {
 			ct = "application/json"
 		}
 		r.Header.Set("Content-Type", ct)
+	}
+	for k, vs := range rq.header {
+		r.Header[k] = vs
+	}
+	if rq.token == "" && !rq.anonymous && mintsTokens(rq) {
+		// Tokens are made and revoked from a browser session, never with
+		// another token: the admin's session and its CSRF token stand in.
+		_, secret, sess := e.actorOf(e.admin)
+		r.Header.Set("Cookie", "debrief_session="+secret)
+		r.Header.Set("X-CSRF-Token", sess.CSRFToken)
+	} else if token := cmp.Or(rq.token, e.token); !rq.anonymous && token != "" {
+		r.Header.Set("Authorization", "Bearer "+token)
 	}
 	res, err := e.srv.Client().Do(r)
 	if err != nil {
@@ -232,7 +450,10 @@ func validateResponse(t testing.TB, r *http.Request, res *resp) {
 // that agrees with the status.
 func checkErrorShape(t testing.TB, what string, res *resp) {
 	t.Helper()
-	if ct := res.header.Get("Content-Type"); ct != "application/json" {
+	// The API answers exactly application/json; the authentication
+	// middleware, which refuses some requests before they reach it, adds a
+	// charset.
+	if ct := res.header.Get("Content-Type"); ct != "application/json" && ct != "application/json; charset=utf-8" {
 		t.Errorf("%s: error Content-Type %q, want application/json", what, ct)
 	}
 	var eb errBody
@@ -241,8 +462,9 @@ func checkErrorShape(t testing.TB, what string, res *resp) {
 		return
 	}
 	want := map[string]int{
-		debrief.EINVALID: 400, debrief.ENOTFOUND: 404, debrief.ECONFLICT: 409,
-		debrief.ETOOLARGE: 413, debrief.EINTERNAL: 500,
+		debrief.EINVALID: 400, debrief.EUNAUTHORIZED: 401, debrief.EFORBIDDEN: 403,
+		debrief.ENOTFOUND: 404, debrief.ECONFLICT: 409, debrief.ETOOLARGE: 413,
+		debrief.ETOOMANY: 429, debrief.EINTERNAL: 500,
 	}[eb.Error.Code]
 	if res.status == http.StatusMethodNotAllowed {
 		want = 405 // routing, not the app: the one status httperr does not give
@@ -315,10 +537,27 @@ func (e *env) person(name, handle string) *debrief.Person {
 	return &p
 }
 
+// incident creates an incident as the admin; without a team named in body,
+// it belongs to the fixture team.
 func (e *env) incident(body map[string]any) *debrief.Incident {
 	e.t.Helper()
-	inc := want[debrief.Incident](e.t, e.do("POST", "/api/v1/incidents", body), 201)
+	return e.incidentAs(e.token, body)
+}
+
+func (e *env) incidentAs(token string, body map[string]any) *debrief.Incident {
+	e.t.Helper()
+	inc := want[debrief.Incident](e.t, e.doAs(token, "POST", "/api/v1/incidents", e.withTeam(body)), 201)
 	return &inc
+}
+
+// withTeam returns body with the fixture team as its "team" unless it
+// names one.
+func (e *env) withTeam(body map[string]any) map[string]any {
+	out := maps.Clone(body)
+	if _, ok := out["team"]; !ok {
+		out["team"] = e.team.Slug
+	}
+	return out
 }
 
 func (e *env) event(incidentID int64, body map[string]any) *debrief.Event {
@@ -365,3 +604,8 @@ func decodeJSON[T any](t testing.TB, raw []byte) T {
 }
 
 func slogTo(w io.Writer) *slog.Logger { return slog.New(slog.NewTextHandler(w, nil)) }
+
+// mintsTokens reports whether rq creates or revokes an API token.
+func mintsTokens(rq req) bool {
+	return rq.method != "GET" && strings.HasPrefix(rq.path, "/api/v1/me/tokens")
+}

@@ -35,6 +35,7 @@ type incidentCreate struct {
 	Status      debrief.IncidentStatus `json:"status"`
 	Services    []string               `json:"services"`
 	Team        string                 `json:"team"`
+	Visibility  debrief.Visibility     `json:"visibility"`
 	TimeZone    string                 `json:"time_zone"`
 	Milestones  debrief.Milestones     `json:"milestones"`
 	CommanderID *int64                 `json:"commander_id"`
@@ -107,7 +108,7 @@ func (h *Handler) createIncident(w http.ResponseWriter, r *http.Request) error {
 	}
 	inc := &debrief.Incident{
 		Title: in.Title, Severity: in.Severity, Status: in.Status, Services: in.Services,
-		Team: in.Team, TimeZone: in.TimeZone, Milestones: in.Milestones,
+		Team: in.Team, Visibility: in.Visibility, TimeZone: in.TimeZone, Milestones: in.Milestones,
 		CommanderID: in.CommanderID, Responders: responders(in.Responders),
 	}
 	if err := h.svc.CreateIncident(r.Context(), inc, in.Template); err != nil {

@@ -11,6 +11,7 @@ import (
 
 func TestIncidentCRUD(t *testing.T) {
 	e := newEnv(t)
+	e.newTeam("payments", debrief.VisibleToTeam) // a team is named by its slug
 	ada := e.person("Ada Lovelace", "ada")
 	bob := e.person("Bob Ross", "bob")
 
@@ -18,7 +19,7 @@ func TestIncidentCRUD(t *testing.T) {
 		"title":        "  Checkout failing for card payments ",
 		"severity":     "SEV2",
 		"services":     []string{"checkout", "payments"},
-		"team":         "Payments",
+		"team":         "payments",
 		"time_zone":    "Europe/Copenhagen",
 		"commander_id": ada.ID,
 		"responders":   []map[string]any{{"person_id": bob.ID, "role": "Communications lead"}},
@@ -32,7 +33,7 @@ func TestIncidentCRUD(t *testing.T) {
 		t.Errorf("Location %q, want %q", got, wantLoc)
 	}
 	if inc.Title != "Checkout failing for card payments" || inc.Severity != "SEV2" ||
-		inc.Status != debrief.IncidentActive || inc.Team != "Payments" || inc.TimeZone != "Europe/Copenhagen" ||
+		inc.Status != debrief.IncidentActive || inc.Team != "payments" || inc.TimeZone != "Europe/Copenhagen" ||
 		!slices.Equal(inc.Services, []string{"checkout", "payments"}) || inc.Version != 1 {
 		t.Errorf("created %+v", inc)
 	}
@@ -67,7 +68,7 @@ func TestIncidentCRUD(t *testing.T) {
 		"milestones": map[string]any{"started": "2024-05-01T13:58:00Z", "mitigated": "2024-05-01T14:41:00Z"},
 	}), 200)
 	if upd.Status != debrief.IncidentMitigated || upd.Version != 2 || upd.CommanderID != nil || upd.Commander != nil ||
-		upd.Title != inc.Title || upd.Team != "Payments" || len(upd.Responders) != 1 ||
+		upd.Title != inc.Title || upd.Team != "payments" || len(upd.Responders) != 1 ||
 		upd.Milestones.Detected != nil || upd.Milestones.Mitigated == nil {
 		t.Errorf("patched %+v", upd)
 	}
@@ -103,14 +104,17 @@ func TestIncidentCRUD(t *testing.T) {
 
 func TestIncidentFiltersAndPaging(t *testing.T) {
 	e := newEnv(t)
+	for _, team := range []string{"storage", "edge", "security"} {
+		e.newTeam(team, debrief.VisibleToTeam)
+	}
 	mk := func(title, sev, status, team string, services ...string) int64 {
 		inc := e.incident(map[string]any{"title": title, "severity": sev, "status": status, "team": team, "services": services})
 		return inc.ID
 	}
-	db := mk("Database outage", "SEV1", "resolved", "Storage", "postgres")
-	api := mk("API latency", "SEV3", "active", "Edge", "gateway", "api")
-	dns := mk("DNS failures in eu-west", "SEV2", "active", "Edge", "dns")
-	cert := mk("Expired certificate", "SEV2", "closed", "Security", "gateway")
+	db := mk("Database outage", "SEV1", "resolved", "storage", "postgres")
+	api := mk("API latency", "SEV3", "active", "edge", "gateway", "api")
+	dns := mk("DNS failures in eu-west", "SEV2", "active", "edge", "dns")
+	cert := mk("Expired certificate", "SEV2", "closed", "security", "gateway")
 
 	ids := func(path string) []int64 {
 		t.Helper()
@@ -128,7 +132,7 @@ func TestIncidentFiltersAndPaging(t *testing.T) {
 		{"", []int64{cert, dns, api, db}}, // newest first
 		{"status=active", []int64{dns, api}},
 		{"severity=SEV2", []int64{cert, dns}},
-		{"team=Edge", []int64{dns, api}},
+		{"team=edge", []int64{dns, api}},
 		{"service=gateway", []int64{cert, api}},
 		{"q=data+out", []int64{db}},
 		{"q=", []int64{cert, dns, api, db}},

@@ -4,10 +4,13 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/debrief-oss/debrief"
 )
 
 func TestMarkdownExport(t *testing.T) {
 	e := newEnv(t)
+	e.newTeam("payments", debrief.VisibleToTeam)
 	ada := e.person("Ada Lovelace", "ada")
 	bob := e.person("Bob Ross", "bob")
 	inc := e.incident(map[string]any{
@@ -15,7 +18,7 @@ func TestMarkdownExport(t *testing.T) {
 		"severity":     "SEV2",
 		"status":       "resolved",
 		"services":     []string{"checkout", "payments"},
-		"team":         "Payments",
+		"team":         "payments",
 		"time_zone":    "Europe/Copenhagen",
 		"commander_id": ada.ID,
 		"responders":   []map[string]any{{"person_id": bob.ID, "role": "Scribe"}},
@@ -60,7 +63,7 @@ func TestMarkdownExport(t *testing.T) {
 		"| Severity | SEV2 |\n",
 		"| Status | Resolved |\n",
 		"| Services | checkout, payments |\n",
-		"| Team | Payments |\n",
+		"| Team | payments |\n",
 		"| Incident commander | Ada Lovelace (@ada) |\n",
 		"| Responders | Bob Ross (@bob), Scribe |\n",
 		"| Retrospective status | Draft |\n",

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/debrief-oss/debrief"
@@ -113,6 +114,26 @@ func (q *query) id(name string) *int64 {
 		return nil
 	}
 	return &n
+}
+
+// timestamp returns the parameter name, which must be an RFC 3339 time with
+// its zone, as times in bodies must be.
+func (q *query) timestamp(name string) *time.Time {
+	v := q.text(name)
+	if v == nil {
+		return nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, *v)
+	if err != nil {
+		if _, nozone := time.Parse("2006-01-02T15:04:05.999999999", *v); nozone == nil {
+			q.fail(name, "has no time zone (got %q): add Z for UTC or an offset such as +02:00, as in 2024-05-01T14:03:00Z.", clip(*v))
+		} else {
+			q.fail(name, "must be a time with its zone in RFC 3339 form, such as 2024-05-01T14:03:00Z (got %q).", clip(*v))
+		}
+		return nil
+	}
+	t = t.UTC()
+	return &t
 }
 
 // boolean returns the parameter name, which must be true or false. Only those

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/debrief-oss/debrief"
+	"github.com/debrief-oss/debrief/store"
 )
 
 // actionMoves lists the status changes an action item may make. Done and
@@ -24,91 +25,184 @@ func CanMoveAction(from, to debrief.ActionStatus) bool {
 	return from == to || slices.Contains(actionMoves[from], to)
 }
 
-// FindActionByID returns one action item.
+// FindActionByID returns one action item. Action items are part of the
+// write-up: a restricted one shows them only to its readers.
 func (s *Service) FindActionByID(ctx context.Context, incidentID, id int64) (*debrief.Action, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, _, err := s.writeUp(ctx, a, incidentID); err != nil {
+		return nil, err
+	}
 	return s.store.FindActionByID(ctx, incidentID, id)
 }
 
 // FindActions returns a page of action items and the total matching.
+//
+// With an incident, the actor must be allowed to read its write-up. Across
+// incidents, organisation admins (and the system) list straight from the
+// store; anyone else gets only the items of incidents they may see whose
+// write-up they may read. The store cannot filter on that (it knows
+// neither teams nor restricted readers), so for them the rules read every
+// matching item, decide once per incident, and cut the page from what
+// remains: the page and the total are exact, at the cost of reading the
+// whole matching list.
 func (s *Service) FindActions(ctx context.Context, f debrief.ActionFilter) ([]*debrief.Action, int, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
 	if err := checkPage(f.Offset, f.Limit); err != nil {
 		return nil, 0, err
 	}
 	if f.IncidentID != nil {
-		if _, err := s.store.FindIncidentByID(ctx, *f.IncidentID); err != nil {
+		if _, _, err := s.writeUp(ctx, a, *f.IncidentID); err != nil {
 			return nil, 0, err
 		}
+		return s.store.FindActions(ctx, f)
 	}
-	return s.store.FindActions(ctx, f)
+	if isAdmin(a) {
+		return s.store.FindActions(ctx, f)
+	}
+	all, err := findAll(func(offset int) ([]*debrief.Action, int, error) {
+		g := f
+		g.Offset, g.Limit = offset, store.MaxLimit
+		return s.store.FindActions(ctx, g)
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	allowed := map[int64]bool{}
+	var mine []*debrief.Action
+	for _, act := range all {
+		ok, seen := allowed[act.IncidentID]
+		if !seen {
+			inc, r, err := s.loadWriteUp(ctx, act.IncidentID)
+			switch {
+			case debrief.ErrorCode(err) == debrief.ENOTFOUND: // deleted meanwhile
+			case err != nil:
+				return nil, 0, err
+			default:
+				ok = canSeeRetrospective(a, inc, r)
+			}
+			allowed[act.IncidentID] = ok
+		}
+		if ok {
+			mine = append(mine, act)
+		}
+	}
+	total := len(mine)
+	from := min(f.Offset, total)
+	to := min(from+store.PageLimit(f.Limit), total)
+	return mine[from:to], total, nil
 }
 
 // CreateAction adds an action item to an incident.
-func (s *Service) CreateAction(ctx context.Context, a *debrief.Action) error {
-	if a.Status == "" {
-		a.Status = debrief.ActionProposed
-	}
-	if a.Priority == "" {
-		a.Priority = "medium"
-	}
-	if a.OwnerID != nil {
-		a.OwnerID = nonZero(*a.OwnerID) // 0 means none, as in updates
-	}
-	if _, err := s.store.FindIncidentByID(ctx, a.IncidentID); err != nil {
+func (s *Service) CreateAction(ctx context.Context, act *debrief.Action) error {
+	a, err := actor(ctx)
+	if err != nil {
 		return err
 	}
-	if err := s.validateAction(ctx, a); err != nil {
+	if _, _, err := s.editWriteUp(ctx, a, act.IncidentID, "action.create", inIncident("action", "", act.IncidentID)); err != nil {
 		return err
 	}
-	return s.store.CreateAction(ctx, a)
+	if act.Status == "" {
+		act.Status = debrief.ActionProposed
+	}
+	if act.Priority == "" {
+		act.Priority = "medium"
+	}
+	if act.OwnerID != nil {
+		act.OwnerID = nonZero(*act.OwnerID) // 0 means none, as in updates
+	}
+	if err := s.validateAction(ctx, act); err != nil {
+		return err
+	}
+	if err := s.store.CreateAction(ctx, act); err != nil {
+		return err
+	}
+	s.changed(ctx, a, "action.create", inIncident("action", idString(act.ID), act.IncidentID), nil, act)
+	return nil
 }
 
 // UpdateAction applies upd to an action item if upd.Version is current.
 func (s *Service) UpdateAction(ctx context.Context, incidentID, id int64, upd debrief.ActionUpdate) (*debrief.Action, error) {
-	a, err := s.store.FindActionByID(ctx, incidentID, id)
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	obj := inIncident("action", idString(id), incidentID)
+	if _, _, err := s.editWriteUp(ctx, a, incidentID, "action.update", obj); err != nil {
+		return nil, err
+	}
+	act, err := s.store.FindActionByID(ctx, incidentID, id)
 	if err != nil {
 		return nil, err
 	}
 	if err := checkVersion(upd.Version); err != nil {
 		return nil, err
 	}
-	setString(&a.Title, upd.Title)
-	setString(&a.Description, upd.Description)
-	setString(&a.DefinitionOfDone, upd.DefinitionOfDone)
-	setString(&a.Priority, upd.Priority)
-	setString(&a.DueDate, upd.DueDate)
-	setString(&a.TicketURL, upd.TicketURL)
-	setString(&a.DropReason, upd.DropReason)
+	before := snapshot(act)
+	setString(&act.Title, upd.Title)
+	setString(&act.Description, upd.Description)
+	setString(&act.DefinitionOfDone, upd.DefinitionOfDone)
+	setString(&act.Priority, upd.Priority)
+	setString(&act.DueDate, upd.DueDate)
+	setString(&act.TicketURL, upd.TicketURL)
+	setString(&act.DropReason, upd.DropReason)
 	if upd.OwnerID != nil {
-		a.OwnerID = nonZero(*upd.OwnerID)
+		act.OwnerID = nonZero(*upd.OwnerID)
 	}
-	if upd.Status != nil && *upd.Status != a.Status {
+	if upd.Status != nil && *upd.Status != act.Status {
 		var c checker
 		c.oneOf("status", string(*upd.Status), statusStrings(debrief.ActionStatuses))
 		if c.err != nil {
 			return nil, c.err
 		}
-		if !CanMoveAction(a.Status, *upd.Status) {
-			return nil, debrief.FieldError("status", "cannot go from %s to %s.", a.Status, *upd.Status)
+		if !CanMoveAction(act.Status, *upd.Status) {
+			return nil, debrief.FieldError("status", "cannot go from %s to %s.", act.Status, *upd.Status)
 		}
-		if a.Status == debrief.ActionDropped && upd.DropReason == nil {
-			a.DropReason = "" // reopened: the old reason no longer applies
+		if act.Status == debrief.ActionDropped && upd.DropReason == nil {
+			act.DropReason = "" // reopened: the old reason no longer applies
 		}
-		a.Status = *upd.Status
+		act.Status = *upd.Status
 	}
-	if err := s.validateAction(ctx, a); err != nil {
+	if err := s.validateAction(ctx, act); err != nil {
 		return nil, err
 	}
-	a.Version = upd.Version
-	if err := s.store.UpdateAction(ctx, a); err != nil {
+	act.Version = upd.Version
+	if err := s.store.UpdateAction(ctx, act); err != nil {
 		return nil, err
 	}
-	return s.store.FindActionByID(ctx, incidentID, id)
+	got, err := s.store.FindActionByID(ctx, incidentID, id)
+	if err != nil {
+		return nil, err
+	}
+	s.changed(ctx, a, "action.update", obj, before, got)
+	return got, nil
 }
 
 // DeleteAction removes an action item. Dropping it (with a reason) keeps the
 // record and is usually what a team wants.
 func (s *Service) DeleteAction(ctx context.Context, incidentID, id int64) error {
-	return s.store.DeleteAction(ctx, incidentID, id)
+	a, err := actor(ctx)
+	if err != nil {
+		return err
+	}
+	obj := inIncident("action", idString(id), incidentID)
+	if _, _, err := s.editWriteUp(ctx, a, incidentID, "action.delete", obj); err != nil {
+		return err
+	}
+	act, err := s.store.FindActionByID(ctx, incidentID, id)
+	if err != nil {
+		return err
+	}
+	if err := s.store.DeleteAction(ctx, incidentID, id); err != nil {
+		return err
+	}
+	s.changed(ctx, a, "action.delete", obj, snapshot(act), nil)
+	return nil
 }
 
 func (s *Service) validateAction(ctx context.Context, a *debrief.Action) error {

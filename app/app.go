@@ -5,19 +5,31 @@
 package app
 
 import (
+	"context"
+	"io"
+	"log/slog"
 	"slices"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/debrief-oss/debrief"
 	"github.com/debrief-oss/debrief/store"
 )
 
 // Service implements debrief.IncidentService, TimelineService,
-// RetrospectiveService, ActionService and PersonService.
+// RetrospectiveService, ActionService and PersonService, and the accounts,
+// teams and audit log (accounts.go).
 type Service struct {
 	store      store.Store
 	severities []string
 	templates  map[string]debrief.Template
+	log        *slog.Logger
+	now        func() time.Time
+	limiter    *limiter
+
+	setupMu    sync.Mutex
+	setupToken string // "" once a user exists
 }
 
 // Option configures a Service.
@@ -32,16 +44,48 @@ func WithSeverities(scale []string) Option {
 	}
 }
 
-// New returns a Service over st.
+// WithLogger sets where the service reports what it cannot return to a
+// caller, such as an audit entry that could not be written after its change
+// was made. The default discards.
+func WithLogger(l *slog.Logger) Option {
+	return func(s *Service) {
+		if l != nil {
+			s.log = l
+		}
+	}
+}
+
+// WithClock sets the clock the rules use (session and token expiry, rate
+// limits); tests move it forward. The store keeps its own clock for
+// CreatedAt and UpdatedAt.
+func WithClock(now func() time.Time) Option {
+	return func(s *Service) {
+		if now != nil {
+			s.now = now
+		}
+	}
+}
+
+// New returns a Service over st. When st is already migrated and holds no
+// users, New makes the one-time setup token for the first admin (see
+// SetupToken); otherwise NeedsSetup makes it when it finds no users.
 func New(st store.Store, opts ...Option) *Service {
 	s := &Service{
 		store:      st,
 		severities: debrief.DefaultSeverities,
 		templates:  map[string]debrief.Template{debrief.DefaultTemplateName: debrief.DefaultTemplate},
+		log:        slog.New(slog.NewTextHandler(io.Discard, nil)),
+		now:        time.Now,
 	}
 	for _, o := range opts {
 		o(s)
 	}
+	s.limiter = newLimiter(s.now)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	// An error here (a store not migrated yet) is not fatal: NeedsSetup
+	// looks again.
+	_, _ = s.NeedsSetup(ctx)
 	return s
 }
 

@@ -47,12 +47,23 @@ func roleIn(a *debrief.Actor, team string) (debrief.Role, bool) {
 	return r, ok
 }
 
-// canWrite refuses writes through a read-only token.
+// canWrite allows writes only to an actor that says it may write: a
+// read-only token, or an actor built without a scope, writes nothing.
 func canWrite(a *debrief.Actor) error {
+	if a.System || a.Scope == debrief.ScopeWrite {
+		return nil
+	}
 	if a.Scope == debrief.ScopeRead {
 		return debrief.Errorf(debrief.EFORBIDDEN, "This API token is read-only.")
 	}
-	return nil
+	return debrief.Errorf(debrief.EFORBIDDEN, "This session may not change anything.")
+}
+
+// forbidden is EFORBIDDEN naming the field a form should mark.
+func forbidden(field, format string, args ...any) error {
+	e := debrief.Errorf(debrief.EFORBIDDEN, format, args...)
+	e.Field = field
+	return e
 }
 
 func notFound(inc *debrief.Incident) error {
@@ -107,7 +118,7 @@ func createInTeam(a *debrief.Actor, team string) error {
 	if r, ok := roleIn(a, team); ok && r.Includes(debrief.RoleEditor) {
 		return nil
 	}
-	return debrief.FieldError("team", "you are not an editor of team %q.", team)
+	return forbidden("team", "You are not an editor of team %q.", team)
 }
 
 // canSeeRetrospective decides whether a may read the write-up, timeline and
@@ -158,7 +169,7 @@ func restrictRetrospective(a *debrief.Actor, inc *debrief.Incident) error {
 	if r, ok := roleIn(a, inc.Team); ok && r == debrief.RoleAdmin {
 		return nil
 	}
-	return debrief.FieldError("restricted", "only admins of team %q can restrict or open the retrospective.", inc.Team)
+	return forbidden("restricted", "Only admins of team %q can restrict or open the retrospective.", inc.Team)
 }
 
 // visibleFilter limits an incident list to what a may see; nil for admins.
@@ -185,10 +196,9 @@ func manageTeam(a *debrief.Actor, team *debrief.Team) error {
 	if r, ok := roleIn(a, team.Slug); ok && r == debrief.RoleAdmin {
 		return nil
 	}
-	if _, ok := roleIn(a, team.Slug); ok {
-		return debrief.Errorf(debrief.EFORBIDDEN, "Only admins of team %q can manage it.", team.Slug)
-	}
-	return debrief.Errorf(debrief.ENOTFOUND, "Team %q not found.", team.Slug)
+	// Every signed-in user sees the list of teams, so refusing with "not
+	// found" would hide nothing.
+	return debrief.Errorf(debrief.EFORBIDDEN, "Only admins of team %q can manage it.", team.Slug)
 }
 
 // manageOrganization decides whether a may manage users and create teams.
@@ -216,4 +226,24 @@ func editPeople(a *debrief.Actor) error {
 		}
 	}
 	return debrief.Errorf(debrief.EFORBIDDEN, "Only editors can change the people directory.")
+}
+
+// manageTokens decides whether a may list (create=false) or create and
+// revoke (create=true) API tokens: their own, from a browser session. A
+// token may not mint or revoke tokens, so a leaked one cannot entrench
+// itself with a token that never expires.
+func manageTokens(a *debrief.Actor, create bool) error {
+	if a.User == nil {
+		return debrief.Errorf(debrief.EFORBIDDEN, "API tokens belong to users; the system has none.")
+	}
+	if !create {
+		return nil
+	}
+	if err := canWrite(a); err != nil {
+		return err
+	}
+	if a.ViaToken {
+		return debrief.Errorf(debrief.EFORBIDDEN, "API tokens are made from a signed-in browser session, not with another token.")
+	}
+	return nil
 }

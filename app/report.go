@@ -7,14 +7,15 @@ import (
 	"github.com/debrief-oss/debrief/store"
 )
 
-// FindReport loads everything one incident's retrospective shows. Hidden
-// timeline events are left out unless includeHidden is set.
+// FindReport loads everything one incident's retrospective shows, for an
+// actor who may read the write-up. Hidden timeline events are left out
+// unless includeHidden is set.
 func (s *Service) FindReport(ctx context.Context, incidentID int64, includeHidden bool) (*debrief.Report, error) {
-	inc, err := s.store.FindIncidentByID(ctx, incidentID)
+	a, err := actor(ctx)
 	if err != nil {
 		return nil, err
 	}
-	retro, err := s.store.FindRetrospective(ctx, incidentID)
+	inc, retro, err := s.writeUp(ctx, a, incidentID)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -19,17 +20,52 @@ var retroMoves = map[debrief.RetrospectiveStatus][]debrief.RetrospectiveStatus{
 
 // FindRetrospective returns an incident's write-up with its sections.
 func (s *Service) FindRetrospective(ctx context.Context, incidentID int64) (*debrief.Retrospective, error) {
-	return s.store.FindRetrospective(ctx, incidentID)
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	_, r, err := s.writeUp(ctx, a, incidentID)
+	return r, err
 }
 
-// UpdateRetrospective changes the writer or the status.
+// UpdateRetrospective changes the writer, the status, or who may read it
+// (Restricted and Readers: the team's admins and organisation admins only;
+// readers must be users).
 func (s *Service) UpdateRetrospective(ctx context.Context, incidentID int64, upd debrief.RetrospectiveUpdate) (*debrief.Retrospective, error) {
-	r, err := s.store.FindRetrospective(ctx, incidentID)
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	const action = "retrospective.update"
+	obj := inIncident("retrospective", idString(incidentID), incidentID)
+	inc, r, err := s.editWriteUp(ctx, a, incidentID, action, obj)
 	if err != nil {
 		return nil, err
 	}
 	if err := checkVersion(upd.Version); err != nil {
 		return nil, err
+	}
+	before := snapshot(retroHeader(r))
+	restricted, readers := r.Restricted, r.Readers
+	if upd.Restricted != nil {
+		restricted = *upd.Restricted
+	}
+	if upd.Readers != nil {
+		readers = *upd.Readers
+	}
+	if readers == nil {
+		readers = []int64{}
+	}
+	// A form that sends the current values back changes nothing and needs
+	// no right to restrict.
+	if restricted != r.Restricted || !sameMembers(readers, r.Readers) {
+		if err := s.refuse(ctx, a, action, obj, restrictRetrospective(a, inc)); err != nil {
+			return nil, err
+		}
+		if err := s.checkReaders(ctx, readers); err != nil {
+			return nil, err
+		}
+		r.Restricted, r.Readers = restricted, readers
 	}
 	if upd.WriterID != nil {
 		r.WriterID = nonZero(*upd.WriterID)
@@ -54,16 +90,77 @@ func (s *Service) UpdateRetrospective(ctx context.Context, incidentID int64, upd
 	if err := s.store.UpdateRetrospective(ctx, r); err != nil {
 		return nil, err
 	}
-	return s.store.FindRetrospective(ctx, incidentID)
+	got, err := s.store.FindRetrospective(ctx, incidentID)
+	if err != nil {
+		return nil, err
+	}
+	s.changed(ctx, a, action, obj, before, retroHeader(got))
+	return got, nil
+}
+
+// retroHeader returns r without its sections, for the audit log: sections
+// have entries of their own, and a status change should not copy the whole
+// write-up twice.
+func retroHeader(r *debrief.Retrospective) *debrief.Retrospective {
+	h := *r
+	h.Sections = nil
+	return &h
+}
+
+// checkReaders refuses readers that are not users, or listed twice.
+func (s *Service) checkReaders(ctx context.Context, readers []int64) error {
+	if len(readers) > MaxReaders {
+		return debrief.FieldError("readers", "has %d entries, at most %d.", len(readers), MaxReaders)
+	}
+	seen := map[int64]bool{}
+	for i, id := range readers {
+		field := fmt.Sprintf("readers[%d]", i)
+		if seen[id] {
+			return debrief.FieldError(field, "user %d is listed twice.", id)
+		}
+		seen[id] = true
+		if _, err := s.store.FindUserByID(ctx, id); debrief.ErrorCode(err) == debrief.ENOTFOUND {
+			return debrief.FieldError(field, "no user with id %d.", id)
+		} else if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sameMembers reports whether a and b hold the same ids, in any order.
+func sameMembers(a, b []int64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	x, y := slices.Clone(a), slices.Clone(b)
+	slices.Sort(x)
+	slices.Sort(y)
+	return slices.Equal(x, y)
 }
 
 // FindSection returns one section of a write-up.
 func (s *Service) FindSection(ctx context.Context, incidentID int64, key string) (*debrief.Section, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, _, err := s.writeUp(ctx, a, incidentID); err != nil {
+		return nil, err
+	}
 	return s.store.FindSection(ctx, incidentID, key)
 }
 
 // CreateSection adds a custom section at the end of the write-up.
 func (s *Service) CreateSection(ctx context.Context, incidentID int64, sec *debrief.Section) error {
+	a, err := actor(ctx)
+	if err != nil {
+		return err
+	}
+	_, r, err := s.editWriteUp(ctx, a, incidentID, "section.create", inIncident("section", sec.Key, incidentID))
+	if err != nil {
+		return err
+	}
 	var c checker
 	if sec.Key == "" {
 		sec.Key = debrief.Slug(sec.Title, 60)
@@ -82,22 +179,30 @@ func (s *Service) CreateSection(ctx context.Context, incidentID int64, sec *debr
 	if c.err != nil {
 		return c.err
 	}
-	r, err := s.store.FindRetrospective(ctx, incidentID)
-	if err != nil {
-		return err
-	}
 	if len(r.Sections) >= MaxSections {
 		return debrief.FieldError("key", "a retrospective holds at most %d sections.", MaxSections)
 	}
 	// A section added by hand is never required by the template.
 	sec.Optional = true
-	return s.store.CreateSection(ctx, incidentID, sec)
+	if err := s.store.CreateSection(ctx, incidentID, sec); err != nil {
+		return err
+	}
+	s.changed(ctx, a, "section.create", inIncident("section", sec.Key, incidentID), nil, sec)
+	return nil
 }
 
 // UpdateSection changes one section's title or body if upd.Version is
 // current; on a conflict the caller keeps its text and is told the other
 // person's version.
 func (s *Service) UpdateSection(ctx context.Context, incidentID int64, key string, upd debrief.SectionUpdate) (*debrief.Section, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	obj := inIncident("section", key, incidentID)
+	if _, _, err := s.editWriteUp(ctx, a, incidentID, "section.update", obj); err != nil {
+		return nil, err
+	}
 	sec, err := s.store.FindSection(ctx, incidentID, key)
 	if err != nil {
 		return nil, err
@@ -105,6 +210,7 @@ func (s *Service) UpdateSection(ctx context.Context, incidentID int64, key strin
 	if err := checkVersion(upd.Version); err != nil {
 		return nil, err
 	}
+	before := snapshot(sec)
 	setString(&sec.Title, upd.Title)
 	setString(&sec.Body, upd.Body)
 	var c checker
@@ -118,12 +224,21 @@ func (s *Service) UpdateSection(ctx context.Context, incidentID int64, key strin
 	if err := s.store.UpdateSection(ctx, incidentID, sec); err != nil {
 		return nil, err
 	}
+	s.changed(ctx, a, "section.update", obj, before, sec)
 	return sec, nil
 }
 
 // DeleteSection removes an optional section; the template's required
 // sections stay.
 func (s *Service) DeleteSection(ctx context.Context, incidentID int64, key string) error {
+	a, err := actor(ctx)
+	if err != nil {
+		return err
+	}
+	obj := inIncident("section", key, incidentID)
+	if _, _, err := s.editWriteUp(ctx, a, incidentID, "section.delete", obj); err != nil {
+		return err
+	}
 	sec, err := s.store.FindSection(ctx, incidentID, key)
 	if err != nil {
 		return err
@@ -131,5 +246,9 @@ func (s *Service) DeleteSection(ctx context.Context, incidentID int64, key strin
 	if !sec.Optional {
 		return debrief.FieldError("key", "section %q is required by the template and cannot be removed.", key)
 	}
-	return s.store.DeleteSection(ctx, incidentID, key)
+	if err := s.store.DeleteSection(ctx, incidentID, key); err != nil {
+		return err
+	}
+	s.changed(ctx, a, "section.delete", obj, snapshot(sec), nil)
+	return nil
 }

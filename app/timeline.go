@@ -7,17 +7,29 @@ import (
 	"github.com/debrief-oss/debrief"
 )
 
-// FindEventByID returns one event of an incident's timeline.
+// FindEventByID returns one event of an incident's timeline. The timeline
+// is part of the write-up: a restricted one is shown only to its readers.
 func (s *Service) FindEventByID(ctx context.Context, incidentID, id int64) (*debrief.Event, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, _, err := s.writeUp(ctx, a, incidentID); err != nil {
+		return nil, err
+	}
 	return s.store.FindEventByID(ctx, incidentID, id)
 }
 
 // FindEvents returns a page of an incident's timeline, in time order.
 func (s *Service) FindEvents(ctx context.Context, f debrief.EventFilter) ([]*debrief.Event, int, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
 	if err := checkPage(f.Offset, f.Limit); err != nil {
 		return nil, 0, err
 	}
-	if _, err := s.store.FindIncidentByID(ctx, f.IncidentID); err != nil {
+	if _, _, err := s.writeUp(ctx, a, f.IncidentID); err != nil {
 		return nil, 0, err
 	}
 	return s.store.FindEvents(ctx, f)
@@ -25,23 +37,39 @@ func (s *Service) FindEvents(ctx context.Context, f debrief.EventFilter) ([]*deb
 
 // CreateEvent adds an event to an incident's timeline.
 func (s *Service) CreateEvent(ctx context.Context, ev *debrief.Event) error {
+	a, err := actor(ctx)
+	if err != nil {
+		return err
+	}
 	if ev.Source == "" {
 		ev.Source = "manual"
 	}
 	if ev.Kind == "" {
 		ev.Kind = debrief.EventNote
 	}
-	if _, err := s.store.FindIncidentByID(ctx, ev.IncidentID); err != nil {
+	if _, _, err := s.editWriteUp(ctx, a, ev.IncidentID, "event.create", inIncident("event", "", ev.IncidentID)); err != nil {
 		return err
 	}
 	if err := validateEvent(ev); err != nil {
 		return err
 	}
-	return s.store.CreateEvent(ctx, ev)
+	if err := s.store.CreateEvent(ctx, ev); err != nil {
+		return err
+	}
+	s.changed(ctx, a, "event.create", inIncident("event", idString(ev.ID), ev.IncidentID), nil, ev)
+	return nil
 }
 
 // UpdateEvent applies upd to an event if upd.Version is current.
 func (s *Service) UpdateEvent(ctx context.Context, incidentID, id int64, upd debrief.EventUpdate) (*debrief.Event, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	obj := inIncident("event", idString(id), incidentID)
+	if _, _, err := s.editWriteUp(ctx, a, incidentID, "event.update", obj); err != nil {
+		return nil, err
+	}
 	ev, err := s.store.FindEventByID(ctx, incidentID, id)
 	if err != nil {
 		return nil, err
@@ -49,6 +77,7 @@ func (s *Service) UpdateEvent(ctx context.Context, incidentID, id int64, upd deb
 	if err := checkVersion(upd.Version); err != nil {
 		return nil, err
 	}
+	before := snapshot(ev)
 	if upd.At != nil {
 		ev.At = *upd.At
 	}
@@ -70,12 +99,29 @@ func (s *Service) UpdateEvent(ctx context.Context, incidentID, id int64, upd deb
 	if err := s.store.UpdateEvent(ctx, ev); err != nil {
 		return nil, err
 	}
+	s.changed(ctx, a, "event.update", obj, before, ev)
 	return ev, nil
 }
 
 // DeleteEvent removes an event from a timeline.
 func (s *Service) DeleteEvent(ctx context.Context, incidentID, id int64) error {
-	return s.store.DeleteEvent(ctx, incidentID, id)
+	a, err := actor(ctx)
+	if err != nil {
+		return err
+	}
+	obj := inIncident("event", idString(id), incidentID)
+	if _, _, err := s.editWriteUp(ctx, a, incidentID, "event.delete", obj); err != nil {
+		return err
+	}
+	ev, err := s.store.FindEventByID(ctx, incidentID, id)
+	if err != nil {
+		return err
+	}
+	if err := s.store.DeleteEvent(ctx, incidentID, id); err != nil {
+		return err
+	}
+	s.changed(ctx, a, "event.delete", obj, snapshot(ev), nil)
+	return nil
 }
 
 func validateEvent(ev *debrief.Event) error {

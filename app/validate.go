@@ -23,6 +23,7 @@ const (
 	MaxServices    = 50
 	MaxResponders  = 200
 	MaxSections    = 50
+	MaxReaders     = 200
 )
 
 // checkVersion refuses an update that does not say which version it was

@@ -11,15 +11,32 @@ package demo
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/debrief-oss/debrief"
 	"github.com/debrief-oss/debrief/app"
+	"github.com/debrief-oss/debrief/store"
 )
 
-// Load adds the example incident through the service's rules, unless the
-// database already holds incidents. It reports whether it loaded anything.
+// The demo's team and the visitor's account.
+const (
+	TeamSlug  = "cloud-engineering"
+	TeamName  = "Cloud Engineering"
+	UserEmail = "demo@example.com"
+	UserName  = "Demo Visitor"
+)
+
+// Load adds the example incident through the service's rules, acting as
+// the system, unless the database already holds incidents. It always makes
+// sure the demo's team and its user (an editor of the team, without a
+// password) exist, so that User finds the visitor's account. It reports
+// whether it loaded the incident.
 func Load(ctx context.Context, svc *app.Service) (bool, error) {
+	ctx = debrief.WithActor(ctx, debrief.SystemActor)
+	if err := ensureAccount(ctx, svc); err != nil {
+		return false, err
+	}
 	if _, total, err := svc.FindIncidents(ctx, debrief.IncidentFilter{Limit: 1}); err != nil {
 		return false, err
 	} else if total > 0 {
@@ -46,7 +63,7 @@ func Load(ctx context.Context, svc *app.Service) (bool, error) {
 		Severity: "SEV2",
 		Status:   debrief.IncidentResolved,
 		Services: []string{"ingress", "okta-auth", "online-booking"},
-		Team:     "Cloud Engineering",
+		Team:     TeamSlug,
 		TimeZone: "Europe/Copenhagen",
 		Milestones: debrief.Milestones{
 			Started:      at("08:22"),
@@ -102,6 +119,67 @@ func Load(ctx context.Context, svc *app.Service) (bool, error) {
 	}
 	return true, nil
 }
+
+// ensureAccount creates the demo team, the demo user and the user's
+// membership, unless they exist. Several instances may run it at once on
+// one PostgreSQL database: a creation that conflicts finds what the other
+// made.
+func ensureAccount(ctx context.Context, svc *app.Service) error {
+	team, err := svc.FindTeamBySlug(ctx, TeamSlug)
+	if debrief.ErrorCode(err) == debrief.ENOTFOUND {
+		team = &debrief.Team{Slug: TeamSlug, Name: TeamName, DefaultVisibility: debrief.VisibleToOrganization}
+		err = svc.CreateTeam(ctx, team)
+		if debrief.ErrorCode(err) == debrief.ECONFLICT {
+			team, err = svc.FindTeamBySlug(ctx, TeamSlug)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("demo team: %w", err)
+	}
+	u, err := User(ctx, svc)
+	if debrief.ErrorCode(err) == debrief.ENOTFOUND {
+		u = &debrief.User{Email: UserEmail, Name: UserName}
+		err = svc.CreateUser(ctx, u, "")
+		if debrief.ErrorCode(err) == debrief.ECONFLICT {
+			u, err = User(ctx, svc)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("demo user: %w", err)
+	}
+	members, err := svc.FindMembers(ctx, team.ID)
+	if err != nil {
+		return fmt.Errorf("demo membership: %w", err)
+	}
+	for _, m := range members {
+		if m.UserID == u.ID {
+			return nil
+		}
+	}
+	if err := svc.SetMember(ctx, &debrief.Membership{TeamID: team.ID, UserID: u.ID, Role: debrief.RoleEditor}); err != nil {
+		return fmt.Errorf("demo membership: %w", err)
+	}
+	return nil
+}
+
+// User returns the demo visitor's account, which Load creates, so that the
+// web layer can sign the visitor in on loopback. ENOTFOUND when the demo
+// was never loaded.
+func User(ctx context.Context, svc *app.Service) (*debrief.User, error) {
+	ctx = debrief.WithActor(ctx, debrief.SystemActor)
+	users, _, err := svc.FindUsers(ctx, store.UserFilter{Query: ptr(UserEmail), Limit: store.MaxLimit})
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range users {
+		if strings.EqualFold(u.Email, UserEmail) {
+			return u, nil
+		}
+	}
+	return nil, debrief.Errorf(debrief.ENOTFOUND, "The demo user %s does not exist: load the demo first.", UserEmail)
+}
+
+func ptr[T any](v T) *T { return &v }
 
 // at returns a time on the incident's day, given in UTC as the original
 // postmortem gives it.

@@ -123,9 +123,9 @@ type Store interface {
 	TouchToken(ctx context.Context, id int64, at time.Time) error
 
 	// The audit log: append only, no update, no delete. AppendAudit sets ID
-	// and, when zero, At. FindAudit returns entries newest first, except
-	// that with AfterID set it returns entries with larger ids, oldest
-	// first (for exporting in pages).
+	// and, when zero, At. FindAudit returns entries newest first, or oldest
+	// first with f.Oldest; AfterID keeps entries with larger ids (for
+	// exporting in pages).
 	AppendAudit(ctx context.Context, e *debrief.AuditEntry) error
 	FindAudit(ctx context.Context, f debrief.AuditFilter) ([]*debrief.AuditEntry, error)
 

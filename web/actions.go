@@ -51,6 +51,8 @@ type actionView struct {
 	Version          int64
 	Anchor           string
 	EditURL, MoveURL string
+	// Editable rows show the edit, delete and status controls.
+	Editable bool
 }
 
 func newActionsView(inc *debrief.Incident, actions []*debrief.Action, people []*debrief.Person, loc *time.Location, now time.Time) actionsView {
@@ -109,6 +111,10 @@ func newActionView(a *debrief.Action, base, today string) actionView {
 		a.Status != debrief.ActionDone && a.Status != debrief.ActionDropped
 	return av
 }
+
+// CSRF is the token of the row's status form: always empty, since rows
+// are cached for every reader; renderTables fills it in per request.
+func (actionView) CSRF() string { return "" }
 
 // Moves lists the statuses the row's select offers. It is a method, not a
 // field, so that actionView stays comparable and can key the row cache.
@@ -204,7 +210,7 @@ func (h *Handler) newActionPage(r *http.Request, inc *debrief.Incident, f action
 		owner = &id
 	}
 	p := &actionPage{
-		layout:     layout{Title: "Add an action item · " + inc.Title, Nav: "incidents"},
+		layout:     layout{Title: "Add an action item · " + inc.Title, Nav: "incidents", ReadOnly: readOnlyNote(r, inc)},
 		Inc:        inc,
 		IncPath:    incidentPath(inc.ID),
 		Form:       f,

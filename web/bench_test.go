@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/debrief-oss/debrief"
+	"github.com/debrief-oss/debrief/server/auth"
 )
 
 // BenchmarkIncidentPage serves the incident page of a large incident (2,000
@@ -60,7 +61,7 @@ func BenchmarkIncidentPage(b *testing.B) {
 	// Warm the process (template escaping, prepared statements, zone
 	// data) on another incident, so that ms-cold measures what a first
 	// view of this page costs in a running server: rendering every row.
-	small := &debrief.Incident{Title: "Small", Severity: "SEV4", TimeZone: "Europe/Copenhagen"}
+	small := &debrief.Incident{Title: "Small", Severity: "SEV4", TimeZone: "Europe/Copenhagen", Team: s.inc.Team}
 	if err := e.svc.CreateIncident(e.ctx, small, ""); err != nil {
 		b.Fatal(err)
 	}
@@ -68,6 +69,7 @@ func BenchmarkIncidentPage(b *testing.B) {
 
 	path := "/incidents/" + itoa(s.inc.ID)
 	req := httptest.NewRequest(http.MethodGet, path, nil)
+	req.AddCookie(&http.Cookie{Name: auth.SessionCookie, Value: e.admin.cookies[auth.SessionCookie]})
 	// One request outside the loop, to check the page is whole; it is the
 	// only one that renders every timeline row (later ones find them in
 	// the row cache), and its time is reported as ms-cold.

@@ -91,6 +91,12 @@ func (e *formErrors) fromApp(err error, labels map[string]string) bool {
 		e.Conflict = true
 		return true
 	case debrief.EINVALID:
+	case debrief.EFORBIDDEN:
+		// A refusal about one field ("you are not an editor of that
+		// team") is shown next to it; any other is for the error page.
+		if debrief.ErrorField(err) == "" {
+			return false
+		}
 	default:
 		return false
 	}

@@ -17,14 +17,30 @@ import (
 	"github.com/debrief-oss/debrief/server/httperr"
 )
 
+// Options configures the pages.
+type Options struct {
+	// SSO offers "Sign in with single sign-on" (/auth/oidc/login) on the
+	// sign-in page.
+	SSO bool
+}
+
 // Handler serves the pages. Create it with New and mount it with Register.
+//
+// Who is signed in is found by the authentication middleware
+// (server/auth), which must wrap the handler: it puts the actor in each
+// request's context and refuses forged forms. The pages pass that context
+// to the service, which decides what the actor may see and do; a page never
+// decides a permission itself. It only hides controls the actor could not
+// use (see perms.go), and the service refuses them anyway.
 type Handler struct {
 	svc    *app.Service
 	logger *slog.Logger
+	opts   Options
 	pages  *pages
 	static *staticFiles
-	// cop refuses cross-origin form posts (CSRF) using the browser's
-	// Sec-Fetch-Site and Origin headers, so pages need no hidden tokens.
+	// cop refuses cross-origin form posts using the browser's
+	// Sec-Fetch-Site and Origin headers, in addition to the CSRF token
+	// every form carries (checked by the middleware).
 	cop *http.CrossOriginProtection
 	// eventRows and actionRows keep rendered rows of the incident page.
 	eventRows  *rowCache[eventView]
@@ -45,13 +61,14 @@ const rowCacheBytes = 32 << 20
 // every static file now, and panics if a template does not parse: they are
 // compiled into the binary, so a broken one is a programming error that must
 // stop the program at start, not on the first visit to a page.
-func New(svc *app.Service, logger *slog.Logger) *Handler {
+func New(svc *app.Service, logger *slog.Logger, opts Options) *Handler {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	h := &Handler{
 		svc:        svc,
 		logger:     logger,
+		opts:       opts,
 		static:     newStaticFiles(),
 		cop:        http.NewCrossOriginProtection(),
 		eventRows:  newRowCache[eventView](rowCacheBytes),
@@ -91,8 +108,32 @@ func New(svc *app.Service, logger *slog.Logger) *Handler {
 	h.post("POST /incidents/{id}/actions/{aid}/status", h.moveAction)
 	h.post("POST /incidents/{id}/actions/delete", h.deleteAction)
 
+	h.get("GET /incidents/{id}/audit", h.showAudit)
+	h.post("POST /incidents/{id}/access", h.updateAccess)
+
 	h.get("GET /people", h.listPeople)
 	h.post("POST /people", h.createPerson)
+
+	h.get("GET /login", h.showLogin)
+	h.post("POST /login", h.login)
+	h.post("POST /logout", h.logout)
+	h.get("GET /setup", h.showSetup)
+	h.post("POST /setup", h.setup)
+
+	h.get("GET /profile", h.showProfile)
+	h.post("POST /profile/tokens", h.createToken)
+	h.post("POST /profile/tokens/{tid}/revoke", h.revokeToken)
+
+	h.get("GET /teams", h.listTeams)
+	h.post("POST /teams", h.createTeam)
+	h.get("GET /teams/{slug}", h.showTeam)
+	h.post("POST /teams/{slug}", h.updateTeam)
+	h.post("POST /teams/{slug}/members", h.setMember)
+	h.post("POST /teams/{slug}/members/remove", h.removeMember)
+
+	h.get("GET /admin/users", h.listUsers)
+	h.post("POST /admin/users", h.createUser)
+	h.post("POST /admin/users/{uid}", h.updateUser)
 
 	h.routes = append(h.routes, route{"GET " + staticPrefix + "{version}/{path...}", http.HandlerFunc(h.static.serve)})
 	// Anything else is a page that does not exist: say so in the product's
@@ -152,6 +193,14 @@ func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
 	h.renderError(w, r, debrief.Errorf(debrief.ENOTFOUND, "There is no page at this address."), http.StatusNotFound)
 }
 
+// ServeError writes err as the friendly error page, with the status the
+// one mapping gives it (a GET refused for want of a session redirects to
+// the sign-in page). The authentication middleware uses it for refusals it
+// makes itself, such as a form without its CSRF token.
+func (h *Handler) ServeError(w http.ResponseWriter, r *http.Request, err error) {
+	h.renderError(w, r, err, httperr.Status(err))
+}
+
 // errorPage is the 4xx/5xx page.
 type errorPage struct {
 	layout
@@ -160,6 +209,9 @@ type errorPage struct {
 	Message string
 	// Back is the incident the failed request was about, if any.
 	Back string
+	// SignIn links to the sign-in page, coming back to Next.
+	SignIn bool
+	Next   string
 }
 
 var incidentPathRE = regexp.MustCompile(`^/incidents/[1-9][0-9]*`)
@@ -168,6 +220,11 @@ var incidentPathRE = regexp.MustCompile(`^/incidents/[1-9][0-9]*`)
 // here, once, and never shown: their text may hold details (SQL, paths)
 // that are no business of the reader.
 func (h *Handler) renderError(w http.ResponseWriter, r *http.Request, err error, status int) {
+	if status == http.StatusUnauthorized && (r.Method == http.MethodGet || r.Method == http.MethodHead) && r.URL.Path != "/login" {
+		// Signed out (or the session ended): sign in, then come back.
+		http.Redirect(w, r, loginURL(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	}
 	p := &errorPage{Status: status, Message: debrief.ErrorMessage(err)}
 	if status != http.StatusNotFound {
 		p.Back = incidentPathRE.FindString(r.URL.Path)
@@ -178,6 +235,22 @@ func (h *Handler) renderError(w http.ResponseWriter, r *http.Request, err error,
 		if debrief.ErrorCode(err) != debrief.ENOTFOUND {
 			p.Message = "There is no page at this address."
 		}
+		// An incident that is missing and one the reader may not see
+		// must look the same, to the byte.
+		if m := incidentNotFoundRE.FindStringSubmatch(p.Message); m != nil {
+			p.Message = "Incident " + m[1] + " not found."
+		}
+	case status == http.StatusUnauthorized:
+		p.Heading = "Please sign in"
+		p.SignIn, p.Next = true, localNext(r.Referer(), r)
+		if p.Message == "" || p.Message == "Sign in first." {
+			p.Message = "You are not signed in, so nothing was changed. Sign in and try again."
+		}
+		p.Back = ""
+	case status == http.StatusForbidden:
+		p.Heading = "You can’t do that here"
+	case status == http.StatusTooManyRequests:
+		p.Heading = "Too many attempts"
 	case status == http.StatusConflict:
 		p.Heading = "Someone changed this first"
 	case status == http.StatusRequestEntityTooLarge:
@@ -194,3 +267,5 @@ func (h *Handler) renderError(w http.ResponseWriter, r *http.Request, err error,
 	p.Title = p.Heading
 	h.render(w, r, status, "error", p)
 }
+
+var incidentNotFoundRE = regexp.MustCompile(`(?i)^incident ([0-9]+) not found\.?$`)

@@ -3,11 +3,15 @@ package web
 import (
 	"context"
 	"html/template"
+	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/debrief-oss/debrief"
 	"github.com/debrief-oss/debrief/render"
+	"github.com/debrief-oss/debrief/server/auth"
 	"github.com/debrief-oss/debrief/store"
 )
 
@@ -38,6 +42,28 @@ type incidentPage struct {
 	Actions       actionsView
 	TimelineAtEnd bool
 	ActionsAtEnd  bool
+
+	// Who owns and sees the incident.
+	TeamName   string
+	TeamPath   string
+	Visibility string
+	Restricted bool
+	// HeaderOnly is set when the reader may see the incident but not its
+	// restricted retrospective: the page shows the header and says why.
+	HeaderOnly bool
+	// Can says which controls to show (the service decides anyway).
+	Can    perms
+	Access accessView
+}
+
+// accessView is the control team admins use to restrict the write-up to
+// chosen readers.
+type accessView struct {
+	Version    int64
+	Restricted bool
+	Readers    []option
+	// Names lists the chosen readers, for everyone else.
+	Names []string
 }
 
 type responderView struct{ Name, Role string }
@@ -99,9 +125,19 @@ type pageState struct {
 
 // loadIncidentPage reads everything the incident page shows: the report
 // (with hidden events, which the page counts and can reveal) and the people
-// for the writer select.
-func (h *Handler) loadIncidentPage(ctx context.Context, id int64, st pageState) (*incidentPage, error) {
+// for the writer select. A reader who may see the incident but not its
+// restricted retrospective gets the header only.
+func (h *Handler) loadIncidentPage(r *http.Request, id int64, st pageState) (*incidentPage, error) {
+	ctx := r.Context()
 	rep, err := h.svc.FindReport(ctx, id, true)
+	headerOnly := false
+	if debrief.ErrorCode(err) == debrief.EFORBIDDEN {
+		inc, ierr := h.svc.FindIncidentByID(ctx, id)
+		if ierr != nil {
+			return nil, ierr
+		}
+		rep, err, headerOnly = &debrief.Report{Incident: inc}, nil, true
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -110,10 +146,80 @@ func (h *Handler) loadIncidentPage(ctx context.Context, id int64, st pageState) 
 		return nil, err
 	}
 	p := h.newIncidentPage(rep, people, st, time.Now())
-	if err := h.renderTables(p); err != nil {
+	p.HeaderOnly = headerOnly
+	p.Restricted = headerOnly || (rep.Retrospective != nil && rep.Retrospective.Restricted)
+	p.Can = permsOn(r, rep.Incident.Team)
+	if headerOnly {
+		p.Can.Edit = false
+	}
+	p.Timeline.setEditable(p.Can.Edit)
+	for i := range p.Actions.Rows {
+		p.Actions.Rows[i].Editable = p.Can.Edit
+	}
+	p.TeamName, p.TeamPath = rep.Incident.Team, teamPath(rep.Incident.Team)
+	if t, err := h.svc.FindTeamBySlug(ctx, rep.Incident.Team); err == nil {
+		p.TeamName = t.Name
+	}
+	p.Visibility = visibilityLabel(rep.Incident.Visibility)
+	if retro := rep.Retrospective; retro != nil {
+		if err := h.fillAccess(r, p, retro); err != nil {
+			return nil, err
+		}
+	}
+	if err := h.renderTables(p, auth.CSRFToken(ctx)); err != nil {
 		return nil, err
 	}
 	return p, nil
+}
+
+// fillAccess lists the readers of a restricted write-up, and for team
+// admins the people they may choose from: the team's members and, for
+// organisation admins, every account.
+func (h *Handler) fillAccess(r *http.Request, p *incidentPage, retro *debrief.Retrospective) error {
+	p.Access = accessView{Version: retro.Version, Restricted: retro.Restricted}
+	names := map[int64]string{}
+	var order []int64
+	add := func(id int64, name string) {
+		if _, ok := names[id]; !ok {
+			order = append(order, id)
+		}
+		names[id] = name
+	}
+	if p.Can.Admin || retro.Restricted {
+		if t, err := h.svc.FindTeamBySlug(r.Context(), p.Inc.Team); err == nil {
+			members, err := h.svc.FindMembers(r.Context(), t.ID)
+			if err != nil && debrief.ErrorCode(err) != debrief.EFORBIDDEN && debrief.ErrorCode(err) != debrief.ENOTFOUND {
+				return err
+			}
+			for _, m := range members {
+				add(m.UserID, m.UserName)
+			}
+		}
+	}
+	if p.Can.OrgAdmin {
+		users, _, err := h.svc.FindUsers(r.Context(), store.UserFilter{Limit: store.MaxLimit})
+		if err != nil && debrief.ErrorCode(err) != debrief.EFORBIDDEN {
+			return err
+		}
+		for _, u := range users {
+			if !u.Disabled {
+				add(u.ID, userLabel(u))
+			}
+		}
+	}
+	for _, id := range retro.Readers {
+		if _, ok := names[id]; !ok {
+			add(id, "User "+itoa(id))
+		}
+		p.Access.Names = append(p.Access.Names, names[id])
+	}
+	if p.Can.Admin {
+		for _, id := range order {
+			p.Access.Readers = append(p.Access.Readers, option{Value: itoa(id), Label: names[id], Selected: slices.Contains(retro.Readers, id)})
+		}
+		slices.SortFunc(p.Access.Readers, func(a, b option) int { return strings.Compare(strings.ToLower(a.Label), strings.ToLower(b.Label)) })
+	}
+	return nil
 }
 
 // incidentTime is the moment whose offset describes the incident: its

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -17,6 +16,8 @@ import (
 type incidentForm struct {
 	Title, Severity, Status, Services, Team, TimeZone string
 	CommanderID                                       string
+	// Visibility is "" for the team's default (new incidents only).
+	Visibility string
 	// Milestones holds datetime-local values by milestone name, in
 	// InputZone: the zone the form showed them in.
 	Milestones map[string]string
@@ -31,7 +32,7 @@ type responderRow struct {
 
 var incidentLabels = map[string]string{
 	"title": "Title", "severity": "Severity", "status": "Status", "services": "Services",
-	"team": "Team", "time_zone": "Time zone", "commander_id": "Incident commander",
+	"team": "Team", "visibility": "Who can see it", "time_zone": "Time zone", "commander_id": "Incident commander",
 	"responders":         "Responders",
 	"milestones.started": "Started", "milestones.detected": "Detected",
 	"milestones.acknowledged": "Acknowledged", "milestones.declared": "Declared",
@@ -45,6 +46,7 @@ func readIncidentForm(r *http.Request) incidentForm {
 		Status:      r.PostFormValue("status"),
 		Services:    r.PostFormValue("services"),
 		Team:        strings.TrimSpace(r.PostFormValue("team")),
+		Visibility:  r.PostFormValue("visibility"),
 		TimeZone:    strings.TrimSpace(r.PostFormValue("time_zone")),
 		CommanderID: r.PostFormValue("commander_id"),
 		InputZone:   r.PostFormValue("input_zone"),
@@ -69,7 +71,7 @@ func incidentFormOf(inc *debrief.Incident) incidentForm {
 	loc := zone(inc.TimeZone)
 	f := incidentForm{
 		Title: inc.Title, Severity: inc.Severity, Status: string(inc.Status),
-		Services: strings.Join(inc.Services, ", "), Team: inc.Team, TimeZone: inc.TimeZone,
+		Services: strings.Join(inc.Services, ", "), Team: inc.Team, TimeZone: inc.TimeZone, Visibility: string(inc.Visibility),
 		CommanderID: "0", Milestones: map[string]string{}, InputZone: inc.TimeZone, Version: inc.Version,
 	}
 	if inc.CommanderID != nil {
@@ -101,6 +103,14 @@ type incidentFormPage struct {
 	Milestones    []milestoneInput
 	Responders    []responderInput
 	Action        string
+	// Teams are those the user may open incidents for (and the
+	// incident's own); Visibilities the choices of who sees a new one.
+	Teams        []option
+	Visibilities []option
+	// Visibility says who sees an existing incident.
+	Visibility string
+	// NoTeams is set when no team exists yet.
+	NoTeams bool
 }
 
 type milestoneInput struct {
@@ -118,8 +128,13 @@ type responderInput struct {
 // without script cannot add rows, and a save brings new blank ones.
 const blankResponderRows = 2
 
-func (h *Handler) newIncidentFormPage(ctx context.Context, inc *debrief.Incident, f incidentForm) (*incidentFormPage, error) {
+func (h *Handler) newIncidentFormPage(r *http.Request, inc *debrief.Incident, f incidentForm) (*incidentFormPage, error) {
+	ctx := r.Context()
 	people, err := h.allPeople(ctx)
+	if err != nil {
+		return nil, err
+	}
+	teams, err := h.svc.FindTeams(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -133,6 +148,18 @@ func (h *Handler) newIncidentFormPage(ctx context.Context, inc *debrief.Incident
 		Zones:      zoneOptions(now),
 		InputZone:  zoneLabel(f.InputZone, now),
 		Action:     "/incidents",
+	}
+	p.Teams = teamOptions(r, teams, f.Team)
+	p.NoTeams = len(teams) == 0
+	if inc == nil {
+		// A new incident may take its team's default.
+		p.Visibilities = append([]option{{Value: "", Label: "As the team chooses", Selected: f.Visibility == ""}}, visibilityOptions(f.Visibility)...)
+		if f.Visibility == "" {
+			p.Visibilities[1].Selected = false
+		}
+	} else {
+		p.Visibilities = visibilityOptions(f.Visibility)
+		p.Visibility = visibilityLabel(inc.Visibility)
 	}
 	p.InputZoneName = f.InputZone
 	if p.InputZoneName == "" {
@@ -166,6 +193,7 @@ func (h *Handler) newIncidentFormPage(ctx context.Context, inc *debrief.Incident
 		})
 	}
 	if inc != nil {
+		p.ReadOnly = readOnlyNote(r, inc)
 		p.Title = "Edit · " + inc.Title
 		p.Action = incidentPath(inc.ID) + "/edit"
 	}
@@ -175,7 +203,7 @@ func (h *Handler) newIncidentFormPage(ctx context.Context, inc *debrief.Incident
 func (h *Handler) newIncident(w http.ResponseWriter, r *http.Request) error {
 	scale := h.svc.Severities()
 	f := incidentForm{Severity: scale[len(scale)-1], TimeZone: "UTC", InputZone: "UTC", CommanderID: "0", Milestones: map[string]string{}}
-	p, err := h.newIncidentFormPage(r.Context(), nil, f)
+	p, err := h.newIncidentFormPage(r, nil, f)
 	if err != nil {
 		return err
 	}
@@ -189,7 +217,7 @@ func (h *Handler) createIncident(w http.ResponseWriter, r *http.Request) error {
 		f.TimeZone = "UTC"
 	}
 	f.InputZone = f.TimeZone // a new incident's times are typed in its zone
-	inc := &debrief.Incident{Title: f.Title, Severity: f.Severity, Services: splitList(f.Services), Team: f.Team, TimeZone: f.TimeZone}
+	inc := &debrief.Incident{Title: f.Title, Severity: f.Severity, Services: splitList(f.Services), Team: f.Team, TimeZone: f.TimeZone, Visibility: debrief.Visibility(f.Visibility)}
 	if id, ok := optionalID(f.CommanderID); ok && id != 0 {
 		inc.CommanderID = &id
 	}
@@ -211,13 +239,36 @@ func (h *Handler) createIncident(w http.ResponseWriter, r *http.Request) error {
 		}
 		status = httperr.Status(err)
 	}
-	p, err := h.newIncidentFormPage(r.Context(), nil, f)
+	p, err := h.newIncidentFormPage(r, nil, f)
 	if err != nil {
 		return err
 	}
 	p.Errors = errs
 	h.render(w, r, status, "incident_form", p)
 	return nil
+}
+
+// teamOptions lists the teams a user may open incidents for, by name, with
+// the current one selected (and kept even when the user may not choose it
+// for a new incident, so that editing other fields keeps the team). A
+// single team is chosen for the user.
+func teamOptions(r *http.Request, teams []*debrief.Team, current string) []option {
+	var out []option
+	found := false
+	for _, t := range teams {
+		if t.Slug != current && !permsOn(r, t.Slug).Edit {
+			continue
+		}
+		found = found || t.Slug == current
+		out = append(out, option{Value: t.Slug, Label: t.Name, Selected: t.Slug == current})
+	}
+	if current != "" && !found {
+		out = append(out, option{Value: current, Label: current, Selected: true})
+	}
+	if len(out) > 1 && current == "" {
+		out = append([]option{{Value: "", Label: "Choose a team", Selected: true}}, out...)
+	}
+	return out
 }
 
 // incident loads the incident a request's {id} names.
@@ -234,7 +285,7 @@ func (h *Handler) showIncident(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p, err := h.loadIncidentPage(r.Context(), id, pageState{showHidden: r.URL.Query().Get("hidden") == "1"})
+	p, err := h.loadIncidentPage(r, id, pageState{showHidden: r.URL.Query().Get("hidden") == "1"})
 	if err != nil {
 		return err
 	}
@@ -247,7 +298,7 @@ func (h *Handler) editIncident(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p, err := h.newIncidentFormPage(r.Context(), inc, incidentFormOf(inc))
+	p, err := h.newIncidentFormPage(r, inc, incidentFormOf(inc))
 	if err != nil {
 		return err
 	}
@@ -269,6 +320,10 @@ func (h *Handler) updateIncident(w http.ResponseWriter, r *http.Request) error {
 	var errs formErrors
 	upd := debrief.IncidentUpdate{
 		Title: &f.Title, Severity: &f.Severity, Team: &f.Team, TimeZone: &f.TimeZone, Version: f.Version,
+	}
+	if f.Visibility != "" {
+		vis := debrief.Visibility(f.Visibility)
+		upd.Visibility = &vis
 	}
 	status := debrief.IncidentStatus(f.Status)
 	services := splitList(f.Services)
@@ -326,7 +381,7 @@ func (h *Handler) updateIncident(w http.ResponseWriter, r *http.Request) error {
 		}
 		code = httperr.Status(err)
 	}
-	p, err := h.newIncidentFormPage(r.Context(), inc, f)
+	p, err := h.newIncidentFormPage(r, inc, f)
 	if err != nil {
 		return err
 	}

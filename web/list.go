@@ -27,6 +27,11 @@ type listPage struct {
 	NextURL    string
 	// Filtered tells an empty result apart from an empty database.
 	Filtered bool
+	// Teams are the team filter's choices; NoTeams is set when there are
+	// none yet, and CanCreateTeam when the reader could make the first.
+	Teams         []option
+	NoTeams       bool
+	CanCreateTeam bool
 }
 
 type listFilter struct {
@@ -86,6 +91,19 @@ func (h *Handler) listIncidents(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, listURL(q, (total+listPageSize-1)/listPageSize), http.StatusFound)
 		return nil
 	}
+	teams, err := h.svc.FindTeams(r.Context())
+	if err != nil {
+		return err
+	}
+	names := map[string]string{}
+	teamOpts := []option{{Value: "", Label: "Any team", Selected: lf.Team == ""}}
+	for _, t := range teams {
+		names[t.Slug] = t.Name
+		teamOpts = append(teamOpts, option{Value: t.Slug, Label: t.Name, Selected: t.Slug == lf.Team})
+	}
+	if _, ok := names[lf.Team]; lf.Team != "" && !ok {
+		teamOpts = append(teamOpts, option{Value: lf.Team, Label: lf.Team, Selected: true})
+	}
 	scale := h.svc.Severities()
 	p := &listPage{
 		layout:     layout{Title: "Incidents", Nav: "incidents"},
@@ -94,11 +112,17 @@ func (h *Handler) listIncidents(w http.ResponseWriter, r *http.Request) error {
 		Severities: options(scale, lf.Severity),
 		Total:      total,
 		Filtered:   lf.Status != "" || lf.Severity != "" || lf.Team != "" || lf.Service != "" || lf.Q != "",
+		Teams:      teamOpts,
+		NoTeams:    len(teams) == 0,
 	}
+	p.CanCreateTeam = p.NoTeams && permsOn(r, "").OrgAdmin
 	for _, inc := range incs {
 		row, err := h.incidentRow(r.Context(), inc, scale)
 		if err != nil {
 			return err
+		}
+		if name, ok := names[row.Team]; ok {
+			row.Team = name
 		}
 		p.Rows = append(p.Rows, row)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"runtime"
+	"strings"
 	"sync"
 	"unsafe"
 )
@@ -127,8 +128,9 @@ func joinRows(rows []string) template.HTML {
 }
 
 // renderTables fills the incident page's timeline days and action table
-// with their rendered rows.
-func (h *Handler) renderTables(p *incidentPage) error {
+// with their rendered rows, the action rows' forms with csrf, the
+// reader's CSRF token.
+func (h *Handler) renderTables(p *incidentPage, csrf string) error {
 	t := h.pages.set["incident"]
 	var events []eventView
 	for _, d := range p.Timeline.Days {
@@ -147,6 +149,20 @@ func (h *Handler) renderTables(p *incidentPage) error {
 	if err != nil {
 		return err
 	}
-	p.Actions.RowsHTML = joinRows(rows)
+	p.Actions.RowsHTML = fillCSRF(joinRows(rows), csrf)
 	return nil
+}
+
+// csrfHole is what the "csrf" partial writes for a row rendered without a
+// token (actionView.CSRF is ""). Rows are cached and shared by every
+// reader, so the token, which is one session's, is never rendered into
+// them: fillCSRF puts it in per request. User text cannot forge the hole:
+// html/template writes every quote in it as &#34;.
+const csrfHole = `name="csrf_token" value=""`
+
+func fillCSRF(rows template.HTML, token string) template.HTML {
+	if token == "" {
+		return rows
+	}
+	return template.HTML(strings.ReplaceAll(string(rows), csrfHole, `name="csrf_token" value="`+template.HTMLEscapeString(token)+`"`))
 }

@@ -37,9 +37,9 @@ type sectionPage struct {
 
 var sectionLabels = map[string]string{"body": "The text", "title": "The title"}
 
-func (h *Handler) newSectionPage(inc *debrief.Incident, sec *debrief.Section) *sectionPage {
+func (h *Handler) newSectionPage(r *http.Request, inc *debrief.Incident, sec *debrief.Section) *sectionPage {
 	p := &sectionPage{
-		layout:  layout{Title: sec.Title + " · " + inc.Title, Nav: "incidents"},
+		layout:  layout{Title: sec.Title + " · " + inc.Title, Nav: "incidents", ReadOnly: readOnlyNote(r, inc)},
 		Inc:     inc,
 		IncPath: incidentPath(inc.ID),
 		Section: sec,
@@ -73,7 +73,7 @@ func (h *Handler) editSection(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	h.render(w, r, http.StatusOK, "section", h.newSectionPage(inc, sec))
+	h.render(w, r, http.StatusOK, "section", h.newSectionPage(r, inc, sec))
 	return nil
 }
 
@@ -91,7 +91,7 @@ func (h *Handler) updateSection(w http.ResponseWriter, r *http.Request) error {
 	body := strings.ReplaceAll(r.PostFormValue("body"), "\r\n", "\n")
 	version := formVersion(r.PostFormValue("version"))
 
-	p := h.newSectionPage(inc, sec)
+	p := h.newSectionPage(r, inc, sec)
 	p.Body, p.Version = body, version
 	if r.PostFormValue("preview") != "" {
 		p.Previewing, p.Preview = true, render.HTML(body)

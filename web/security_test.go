@@ -21,8 +21,12 @@ func TestUserTextIsNeverExecutable(t *testing.T) {
 	if err := e.svc.CreatePerson(e.ctx, person); err != nil {
 		t.Fatal(err)
 	}
+	team := &debrief.Team{Slug: "xss", Name: `Team ` + xss}
+	if err := e.svc.CreateTeam(e.ctx, team); err != nil {
+		t.Fatal(err)
+	}
 	inc := &debrief.Incident{
-		Title: `Title ` + xss, Severity: "SEV2", Team: `Team ` + xss, Services: []string{`svc` + xss},
+		Title: `Title ` + xss, Severity: "SEV2", Team: team.Slug, Services: []string{`svc` + xss},
 		TimeZone: "UTC", CommanderID: &person.ID,
 	}
 	if err := e.svc.CreateIncident(e.ctx, inc, ""); err != nil {
@@ -109,8 +113,12 @@ func TestPagesFitTheContentSecurityPolicy(t *testing.T) {
 	base := "/incidents/" + itoa(s.inc.ID)
 	inlineScript := regexp.MustCompile(`<script(?:\s[^>]*)?>`)
 	for _, p := range []string{"/", "/incidents/new", base, base + "/edit", base + "/sections/summary/edit", base + "/events/new",
-		base + "/events/1/edit", base + "/actions/new", base + "/actions/1/edit", "/people", "/missing"} {
+		base + "/events/1/edit", base + "/actions/new", base + "/actions/1/edit", "/people", "/missing",
+		base + "/audit", "/profile", "/teams", "/teams/payments", "/admin/users", "/login", "/setup?token=x"} {
 		html := e.get(p).Body.String()
+		if p == "/login" {
+			html = e.anon().get(p).Body.String()
+		}
 		for _, tag := range inlineScript.FindAllString(html, -1) {
 			if !strings.Contains(tag, ` src="/static/`) {
 				t.Errorf("%s: inline script %q", p, tag)

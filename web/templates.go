@@ -13,7 +13,9 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/debrief-oss/debrief"
 	"github.com/debrief-oss/debrief/render"
+	"github.com/debrief-oss/debrief/server/auth"
 )
 
 //go:embed templates
@@ -33,7 +35,24 @@ type layout struct {
 	Title string
 	// Nav names the navigation entry to mark as current.
 	Nav string
+	// Bare pages (sign-in, setup) show no navigation.
+	Bare bool
+	// ReadOnly warns, above a form, that the reader may not save it.
+	ReadOnly string
+
+	// Filled by render from the request:
+	// User is who is signed in, nil for nobody.
+	User *debrief.User
+	// CSRF is the token every form carries (see the "csrf" partial).
+	CSRF string
+	// Initial is the user's first letter, for the avatar.
+	Initial string
+	// CanCreate shows "New incident": the user edits some team.
+	CanCreate bool
 }
+
+// frame returns the layout of a page, for render to fill.
+func (l *layout) frame() *layout { return l }
 
 func parsePages(st *staticFiles) (*pages, error) {
 	funcs := template.FuncMap{
@@ -87,6 +106,18 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // render executes a page into a buffer first, so a template error becomes a
 // clean error page instead of half a page with a 200 status.
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
+	if p, ok := data.(interface{ frame() *layout }); ok {
+		l := p.frame()
+		l.CSRF = auth.CSRFToken(r.Context())
+		if a := auth.Actor(r.Context()); a != nil && a.User != nil {
+			l.User = a.User
+			l.Initial = initial(a.User.Name, a.User.Email)
+			l.CanCreate = a.User.OrgAdmin
+			for _, role := range a.Teams {
+				l.CanCreate = l.CanCreate || role.Includes(debrief.RoleEditor)
+			}
+		}
+	}
 	t, ok := h.pages.set[name]
 	if !ok {
 		h.logger.ErrorContext(r.Context(), "web: no such page template", "page", name)
@@ -115,7 +146,11 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 	hdr.Set("Content-Type", "text/html; charset=utf-8")
 	// Pages change with every edit; the browser must ask again, so the Back
 	// button after a save never shows the old text as if it were current.
-	hdr.Set("Cache-Control", "no-cache")
+	// They are also one person's view, with their CSRF token: no shared
+	// cache may keep them.
+	if hdr.Get("Cache-Control") == "" {
+		hdr.Set("Cache-Control", "private, no-cache")
+	}
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }

@@ -52,6 +52,8 @@ type eventView struct {
 	Starred, Hidden     bool
 	Anchor              string
 	EditURL             string
+	// Editable rows show the edit and delete controls.
+	Editable bool
 }
 
 func newEventView(ev *debrief.Event, loc *time.Location, base string) eventView {
@@ -82,6 +84,15 @@ func newEventView(ev *debrief.Event, loc *time.Location, base string) eventView 
 		ew.Class += " is-hidden"
 	}
 	return ew
+}
+
+// setEditable shows or hides every row's controls.
+func (v *timelineView) setEditable(on bool) {
+	for i := range v.Days {
+		for j := range v.Days[i].Events {
+			v.Days[i].Events[j].Editable = on
+		}
+	}
 }
 
 // eventSources are suggested in the source field; any text is accepted.
@@ -165,9 +176,9 @@ type eventPage struct {
 	Current *eventView
 }
 
-func (h *Handler) newEventPage(inc *debrief.Incident, f eventForm, eventID int64) *eventPage {
+func (h *Handler) newEventPage(r *http.Request, inc *debrief.Incident, f eventForm, eventID int64) *eventPage {
 	p := &eventPage{
-		layout:  layout{Title: "Add an event · " + inc.Title, Nav: "incidents"},
+		layout:  layout{Title: "Add an event · " + inc.Title, Nav: "incidents", ReadOnly: readOnlyNote(r, inc)},
 		Inc:     inc,
 		IncPath: incidentPath(inc.ID),
 		Zone:    zoneLabel(inc.TimeZone, time.Now()),
@@ -193,7 +204,7 @@ func (h *Handler) newEvent(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f := eventForm{Kind: debrief.EventNote, Source: "manual", At: localValue(inc.Milestones.Started, zone(inc.TimeZone))}
-	h.render(w, r, http.StatusOK, "event", h.newEventPage(inc, f, 0))
+	h.render(w, r, http.StatusOK, "event", h.newEventPage(r, inc, f, 0))
 	return nil
 }
 
@@ -223,7 +234,7 @@ func (h *Handler) createEvent(w http.ResponseWriter, r *http.Request) error {
 		}
 		status = httperr.Status(err)
 	}
-	p := h.newEventPage(inc, f, 0)
+	p := h.newEventPage(r, inc, f, 0)
 	p.Errors = errs
 	h.render(w, r, status, "event", p)
 	return nil
@@ -234,7 +245,7 @@ func (h *Handler) editEvent(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	h.render(w, r, http.StatusOK, "event", h.newEventPage(inc, eventFormOf(ev, inc), ev.ID))
+	h.render(w, r, http.StatusOK, "event", h.newEventPage(r, inc, eventFormOf(ev, inc), ev.ID))
 	return nil
 }
 
@@ -273,7 +284,7 @@ func (h *Handler) updateEvent(w http.ResponseWriter, r *http.Request) error {
 		}
 		status = httperr.Status(err)
 	}
-	p := h.newEventPage(inc, f, ev.ID)
+	p := h.newEventPage(r, inc, f, ev.ID)
 	p.Errors = errs
 	if errs.Conflict {
 		// Show what the other person saved, and take their version so

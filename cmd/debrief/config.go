@@ -18,6 +18,12 @@ type config struct {
 	logFormat  string
 	logLevel   string
 	severities string
+
+	secureCookies    bool
+	publicURL        string
+	oidcIssuer       string
+	oidcClientID     string
+	oidcClientSecret string
 }
 
 // newFlagSet declares the shared flags on a command's flag set.

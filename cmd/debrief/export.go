@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 
+	"github.com/debrief-oss/debrief"
 	"github.com/debrief-oss/debrief/app"
 	"github.com/debrief-oss/debrief/render"
 )
@@ -44,7 +45,8 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := st.Migrate(ctx); err != nil {
 		return fmt.Errorf("migrate database: %w", err)
 	}
-	rep, err := app.New(st).FindReport(ctx, id, false)
+	// The operator at the server runs as the system: the file is theirs.
+	rep, err := app.New(st).FindReport(debrief.WithActor(ctx, debrief.SystemActor), id, false)
 	if err != nil {
 		return fmt.Errorf("incident %d: %w", id, err)
 	}

@@ -3,6 +3,7 @@
 //	debrief serve [--demo]      run the web UI and the API
 //	debrief migrate             bring the database schema up to date
 //	debrief export ID           write one retrospective as Markdown or JSON
+//	debrief user create         create a user, such as the first admin
 //	debrief version             print the version
 package main
 
@@ -29,6 +30,7 @@ var commands = []command{
 	{"serve", "run the web UI and the JSON API", runServe},
 	{"migrate", "bring the database schema up to date and exit", runMigrate},
 	{"export", "write one incident's retrospective as Markdown or JSON", runExport},
+	{"user", "create a user: user create --email E --name N [--admin]", runUser},
 	{"version", "print the version and exit", runVersion},
 }
 

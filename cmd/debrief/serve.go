@@ -6,18 +6,20 @@ import (
 	"io"
 	"time"
 
-	"github.com/debrief-oss/debrief/api"
 	"github.com/debrief-oss/debrief/app"
 	"github.com/debrief-oss/debrief/demo"
-	"github.com/debrief-oss/debrief/server"
-	"github.com/debrief-oss/debrief/web"
 )
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var cfg config
 	fs := newFlagSet("serve", &cfg, stderr)
 	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
-	fs.BoolVar(&cfg.demo, "demo", false, "load an example incident with a full retrospective into an empty database")
+	fs.BoolVar(&cfg.demo, "demo", false, "load an example incident with a full retrospective into an empty database, and sign in visitors from this machine as a demo user")
+	fs.BoolVar(&cfg.secureCookies, "secure-cookies", false, "mark cookies Secure even over plain HTTP (behind a proxy that ends TLS)")
+	fs.StringVar(&cfg.publicURL, "public-url", "", "the address users reach Debrief at, such as https://debrief.example.com (for single sign-on)")
+	fs.StringVar(&cfg.oidcIssuer, "oidc-issuer", "", "OpenID Connect issuer URL; enables single sign-on")
+	fs.StringVar(&cfg.oidcClientID, "oidc-client-id", "", "OpenID Connect client id")
+	fs.StringVar(&cfg.oidcClientSecret, "oidc-client-secret", "", "OpenID Connect client secret (prefer DEBRIEF_OIDC_CLIENT_SECRET)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -38,7 +40,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := st.Migrate(ctx); err != nil {
 		return fmt.Errorf("migrate database: %w", err)
 	}
-	svc := app.New(st, app.WithSeverities(cfg.severityScale()))
+	svc := app.New(st, app.WithSeverities(cfg.severityScale()), app.WithLogger(log))
 	if cfg.demo {
 		loaded, err := demo.Load(ctx, svc)
 		if err != nil {
@@ -48,18 +50,21 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			log.Info("loaded the demo incident")
 		}
 	}
-
-	srv := server.New(server.Config{
-		Addr:   cfg.addr,
-		Logger: log,
-		Ready:  st.Ping,
-		Routes: []server.Registrar{api.New(svc, log), web.New(svc, log)},
-	})
+	srv, err := buildServer(ctx, &cfg, svc, st.Ping, log)
+	if err != nil {
+		return err
+	}
 	if err := srv.Open(); err != nil {
 		return err
 	}
 	log.Info("debrief is ready", "url", srv.URL(), "database", engineName(cfg.database),
 		"version", version, "startup_ms", time.Since(start).Milliseconds())
+	if needs, err := svc.NeedsSetup(ctx); err == nil && needs {
+		// Printed to the operator's terminal, not logged: the link signs
+		// its first user up as the organisation's admin, once.
+		fmt.Fprintf(stdout, "\nNo users yet. Open this link to create the first admin (it works once):\n\n    %s/setup?token=%s\n\nor run: debrief user create --admin --email you@example.com --name 'Your Name'\n\n",
+			srv.URL(), svc.SetupToken())
+	}
 
 	<-ctx.Done()
 	log.Info("shutting down: finishing requests in flight")

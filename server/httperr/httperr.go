@@ -16,6 +16,11 @@ var statuses = map[string]int{
 	debrief.ECONFLICT: http.StatusConflict,
 	debrief.ETOOLARGE: http.StatusRequestEntityTooLarge,
 	debrief.EINTERNAL: http.StatusInternalServerError,
+	// Not signed in or bad credentials; signed in but not allowed; too
+	// many attempts (login rate limit).
+	debrief.EUNAUTHORIZED: http.StatusUnauthorized,
+	debrief.EFORBIDDEN:    http.StatusForbidden,
+	debrief.ETOOMANY:      http.StatusTooManyRequests,
 }
 
 // StatusClientClosed is the status logged when the client went away before

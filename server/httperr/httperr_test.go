@@ -21,6 +21,9 @@ func TestStatus(t *testing.T) {
 		{debrief.Errorf(debrief.ENOTFOUND, "Incident 9 not found."), 404, false},
 		{fmt.Errorf("update: %w", debrief.Errorf(debrief.ECONFLICT, "changed")), 409, false},
 		{&http.MaxBytesError{Limit: 10}, 413, false},
+		{debrief.Errorf(debrief.EUNAUTHORIZED, "Sign in first."), 401, false},
+		{fmt.Errorf("token: %w", debrief.Errorf(debrief.EFORBIDDEN, "read-only")), 403, false},
+		{debrief.Errorf(debrief.ETOOMANY, "Too many attempts."), 429, false},
 		{errors.New("disk on fire"), 500, true},
 		{fmt.Errorf("find incident: %w", context.Canceled), httperr.StatusClientClosed, false},
 	}

@@ -91,6 +91,65 @@ func TestStore(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) store.Store { return open(t, freshSchema(t, base)) })
 }
 
+// The audit log refuses UPDATE, DELETE and TRUNCATE in the database itself,
+// to a connection of its own that goes around the store.
+func TestAuditAppendOnly(t *testing.T) {
+	d := freshSchema(t, dsn(t))
+	s := open(t, d)
+	raw, err := sql.Open("pgx", d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { raw.Close() })
+	exec := func(ctx context.Context, query string) error {
+		_, err := raw.ExecContext(ctx, query)
+		return err
+	}
+	storetest.AuditAppendOnly(t, s, exec)
+	if err := exec(t.Context(), "TRUNCATE audit_log"); err == nil || !strings.Contains(err.Error(), "append-only") {
+		t.Fatalf("TRUNCATE audit_log: %v, want refused", err)
+	}
+	es, err := s.FindAudit(t.Context(), debrief.AuditFilter{})
+	if err != nil || len(es) != 2 {
+		t.Fatalf("after TRUNCATE: %d entries (%v), want 2", len(es), err)
+	}
+}
+
+// A database made before accounts existed (0001 only) keeps its data
+// through the later migrations.
+func TestUpgradeFromInit(t *testing.T) {
+	d := freshSchema(t, dsn(t))
+	raw, err := sql.Open("pgx", d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { raw.Close() })
+	init, err := os.ReadFile("migrations/0001_init.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	exec := func(ctx context.Context, query string) error {
+		_, err := raw.ExecContext(ctx, query)
+		return err
+	}
+	for _, q := range []string{
+		"CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+		string(init),
+		"INSERT INTO schema_migrations VALUES (1, '0001_init.sql', 0)",
+	} {
+		if err := exec(t.Context(), q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	storetest.UpgradeFromInit(t, exec, func() store.Store {
+		s := open(t, d)
+		if err := s.Migrate(t.Context()); err != nil {
+			t.Fatalf("Migrate: %v", err)
+		}
+		return s
+	})
+}
+
 // Several instances starting on one fresh schema migrate it once between
 // them: the advisory lock makes the others wait, then skip.
 func TestMigrateConcurrentInstances(t *testing.T) {

@@ -2,6 +2,8 @@ package sqlite_test
 
 import (
 	"context"
+	"database/sql"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -29,6 +31,65 @@ func open(t testing.TB) *sqlite.Store {
 
 func TestStore(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) store.Store { return open(t) })
+}
+
+// The audit log refuses UPDATE and DELETE in the database itself, to a
+// connection of its own that goes around the store.
+func TestAuditAppendOnly(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "debrief.db")
+	s, err := sqlite.Open(t.Context(), path)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	raw, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(5000)&_pragma=foreign_keys(ON)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { raw.Close() })
+	storetest.AuditAppendOnly(t, s, func(ctx context.Context, query string) error {
+		_, err := raw.ExecContext(ctx, query)
+		return err
+	})
+}
+
+// A database made before accounts existed (0001 only) keeps its data
+// through the later migrations.
+func TestUpgradeFromInit(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "debrief.db")
+	raw, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(5000)&_pragma=foreign_keys(ON)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { raw.Close() })
+	init, err := os.ReadFile("migrations/0001_init.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	exec := func(ctx context.Context, query string) error {
+		_, err := raw.ExecContext(ctx, query)
+		return err
+	}
+	for _, q := range []string{
+		"CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+		string(init),
+		"INSERT INTO schema_migrations VALUES (1, '0001_init.sql', 0)",
+	} {
+		if err := exec(t.Context(), q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	storetest.UpgradeFromInit(t, exec, func() store.Store {
+		s, err := sqlite.Open(t.Context(), path)
+		if err != nil {
+			t.Fatalf("Open: %v", err)
+		}
+		t.Cleanup(func() { s.Close() })
+		if err := s.Migrate(t.Context()); err != nil {
+			t.Fatalf("Migrate: %v", err)
+		}
+		return s
+	})
 }
 
 func TestOpenRejectsMemory(t *testing.T) {

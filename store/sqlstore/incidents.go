@@ -12,21 +12,21 @@ import (
 
 // The incident row with its commander, who comes by join: one query fills
 // Commander for a whole page.
-var incidentSelect = "SELECT i.id, i.title, i.severity, i.status, i.team, i.time_zone, " +
+var incidentSelect = "SELECT i.id, i.title, i.severity, i.status, i.team, i.visibility, i.time_zone, " +
 	"i.started_at, i.detected_at, i.acknowledged_at, i.declared_at, i.mitigated_at, i.resolved_at, " +
 	"i.commander_id, i.version, i.created_at, i.updated_at, " + personCols("c") +
 	" FROM incidents i LEFT JOIN people c ON c.id = i.commander_id"
 
 // incidentSet is the SET list of an update; incidentArgs gives its values
 // (and, in the same order, those of the INSERT).
-const incidentSet = "title = ?, title_words = ?, severity = ?, status = ?, team = ?, time_zone = ?, " +
+const incidentSet = "title = ?, title_words = ?, severity = ?, status = ?, team = ?, visibility = ?, time_zone = ?, " +
 	"started_at = ?, detected_at = ?, acknowledged_at = ?, declared_at = ?, mitigated_at = ?, resolved_at = ?, " +
 	"commander_id = ?"
 
 func incidentArgs(inc *debrief.Incident) []any {
 	m := &inc.Milestones
 	return []any{
-		inc.Title, titleWords(inc.Title), inc.Severity, string(inc.Status), inc.Team, inc.TimeZone,
+		inc.Title, titleWords(inc.Title), inc.Severity, string(inc.Status), inc.Team, string(inc.Visibility), inc.TimeZone,
 		nullMicros(m.Started), nullMicros(m.Detected), nullMicros(m.Acknowledged),
 		nullMicros(m.Declared), nullMicros(m.Mitigated), nullMicros(m.Resolved),
 		nullID(inc.CommanderID),
@@ -41,7 +41,7 @@ func scanIncident(row rowScanner) (*debrief.Incident, error) {
 		created, updated int64
 		c                personScan
 	)
-	dest := []any{&inc.ID, &inc.Title, &inc.Severity, &inc.Status, &inc.Team, &inc.TimeZone,
+	dest := []any{&inc.ID, &inc.Title, &inc.Severity, &inc.Status, &inc.Team, &inc.Visibility, &inc.TimeZone,
 		&m[0], &m[1], &m[2], &m[3], &m[4], &m[5], &commanderID, &inc.Version, &created, &updated}
 	if err := row.Scan(append(dest, c.dest()...)...); err != nil {
 		return nil, err
@@ -72,10 +72,10 @@ func (db *DB) CreateIncident(ctx context.Context, inc *debrief.Incident, retro *
 	err := db.inTx(ctx, func(tx runner) error {
 		var id int64
 		args := append(incidentArgs(inc), toMicros(now), toMicros(now))
-		err := tx.queryRow(ctx, `INSERT INTO incidents (title, title_words, severity, status, team, time_zone,
+		err := tx.queryRow(ctx, `INSERT INTO incidents (title, title_words, severity, status, team, visibility, time_zone,
 			started_at, detected_at, acknowledged_at, declared_at, mitigated_at, resolved_at,
 			commander_id, version, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id`, args...).Scan(&id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id`, args...).Scan(&id)
 		if err != nil {
 			return err
 		}
@@ -93,7 +93,7 @@ func (db *DB) CreateIncident(ctx context.Context, inc *debrief.Incident, retro *
 	})
 	switch {
 	case db.dialect.isForeignKey(err):
-		refs := append(incidentPersonRefs(inc), personRef(retro.WriterID, "writer_id")...)
+		refs := append(incidentPersonRefs(inc), retrospectiveRefs(retro)...)
 		return wrap("create incident", db.missingRef(ctx, err, refs...))
 	case db.dialect.isUnique(err):
 		// The only unique key an insert of a new incident can hit.
@@ -188,9 +188,17 @@ func findIncident(ctx context.Context, r runner, id int64) (*debrief.Incident, e
 // FindIncidents returns a page of incidents, newest (highest id) first.
 // Service matches one element of Services exactly. Query matches titles
 // that, for every word of the query, have a word starting with it,
-// ignoring case: "data out" finds "Database outage".
+// ignoring case: "data out" finds "Database outage". Visible keeps the
+// incidents of its teams (slugs, matched exactly) and those visible to the
+// whole organisation; with no teams, only the latter.
 func (db *DB) FindIncidents(ctx context.Context, f debrief.IncidentFilter) ([]*debrief.Incident, int, error) {
 	var w where
+	if v := f.Visible; v != nil && len(v.Teams) == 0 {
+		w.add("i.visibility = ?", string(debrief.VisibleToOrganization))
+	} else if v != nil {
+		args := append(stringArgs(v.Teams), string(debrief.VisibleToOrganization))
+		w.add("(i.team IN ("+placeholders(len(v.Teams))+") OR i.visibility = ?)", args...)
+	}
 	if f.Status != nil {
 		w.add("i.status = ?", string(*f.Status))
 	}

@@ -65,6 +65,14 @@ func int64Args(ids []int64) []any {
 	return args
 }
 
+func stringArgs(ss []string) []any {
+	args := make([]any, len(ss))
+	for i, s := range ss {
+		args[i] = s
+	}
+	return args
+}
+
 // rowScanner is what *sql.Row and *sql.Rows have in common.
 type rowScanner interface{ Scan(...any) error }
 

@@ -117,3 +117,36 @@ func personNames(ps []*debrief.Person) []string {
 	}
 	return names
 }
+
+func newUser(t *testing.T, s store.Store, name, email string, opts ...func(*debrief.User)) *debrief.User {
+	t.Helper()
+	u := &debrief.User{Name: name, Email: email}
+	for _, o := range opts {
+		o(u)
+	}
+	noErr(t, s.CreateUser(t.Context(), u), "CreateUser "+email)
+	return u
+}
+
+func newTeam(t *testing.T, s store.Store, slug, name string) *debrief.Team {
+	t.Helper()
+	tm := &debrief.Team{Slug: slug, Name: name, DefaultVisibility: debrief.VisibleToTeam}
+	noErr(t, s.CreateTeam(t.Context(), tm), "CreateTeam "+slug)
+	return tm
+}
+
+func userNames(us []*debrief.User) []string {
+	names := []string{}
+	for _, u := range us {
+		names = append(names, u.Name)
+	}
+	return names
+}
+
+func teamSlugs(ts []*debrief.Team) []string {
+	slugs := []string{}
+	for _, t := range ts {
+		slugs = append(slugs, t.Slug)
+	}
+	return slugs
+}

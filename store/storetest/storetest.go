@@ -71,6 +71,41 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"PersonFilters", testPersonFilters},
 		{"PersonDeleteClearsReferences", testPersonDeleteClearsReferences},
 
+		{"IncidentVisibility", testIncidentVisibility},
+		{"IncidentVisibleFilter", testIncidentVisibleFilter},
+		{"RetrospectiveRestricted", testRetrospectiveRestricted},
+
+		{"UserCreateFind", testUserCreateFind},
+		{"UserNotFound", testUserNotFound},
+		{"UserUnique", testUserUnique},
+		{"UserUpdate", testUserUpdate},
+		{"UserConcurrentUpdates", testUserConcurrentUpdates},
+		{"UserFilters", testUserFilters},
+
+		{"TeamCreateFind", testTeamCreateFind},
+		{"TeamList", testTeamList},
+		{"TeamSlugUnique", testTeamSlugUnique},
+		{"TeamUpdate", testTeamUpdate},
+		{"TeamConcurrentUpdates", testTeamConcurrentUpdates},
+		{"TeamDelete", testTeamDelete},
+		{"Memberships", testMemberships},
+
+		{"SessionCreateFind", testSessionCreateFind},
+		{"SessionExpiry", testSessionExpiry},
+		{"SessionTouch", testSessionTouch},
+		{"SessionDelete", testSessionDelete},
+
+		{"TokenCreateFind", testTokenCreateFind},
+		{"TokenList", testTokenList},
+		{"TokenRevoke", testTokenRevoke},
+		{"TokenExpiredFound", testTokenExpiredFound},
+		{"TokenTouch", testTokenTouch},
+
+		{"AuditAppend", testAuditAppend},
+		{"AuditFind", testAuditFind},
+		{"AuditLimits", testAuditLimits},
+		{"AuditOutlivesIncident", testAuditOutlivesIncident},
+
 		{"TimesRoundTrip", testTimesRoundTrip},
 		{"TextRoundTrip", testTextRoundTrip},
 	}

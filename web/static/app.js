@@ -54,3 +54,35 @@ document.querySelectorAll("form[data-unsaved-warning]").forEach(function (form) 
     }
   });
 });
+
+// The new API token: selected whole when focused, and a Copy button (shown
+// only with script, since it needs the clipboard API).
+document.querySelectorAll("input[data-select-on-focus]").forEach(function (input) {
+  input.addEventListener("focus", function () { input.select(); });
+  if (document.activeElement === input) input.select();
+});
+document.querySelectorAll("button[data-copy]").forEach(function (button) {
+  var input = document.getElementById(button.dataset.copy);
+  if (!input || !navigator.clipboard) return;
+  button.hidden = false;
+  button.addEventListener("click", function () {
+    navigator.clipboard.writeText(input.value).then(function () {
+      button.textContent = "Copied";
+      setTimeout(function () { button.textContent = "Copy"; }, 2000);
+    });
+  });
+});
+
+// The account menu closes when a click lands outside it, or on Escape.
+document.addEventListener("click", function (e) {
+  document.querySelectorAll("details.usermenu[open]").forEach(function (menu) {
+    if (!menu.contains(e.target)) menu.open = false;
+  });
+});
+document.addEventListener("keydown", function (e) {
+  if (e.key !== "Escape") return;
+  document.querySelectorAll("details.usermenu[open]").forEach(function (menu) {
+    menu.open = false;
+    menu.querySelector("summary").focus();
+  });
+});
