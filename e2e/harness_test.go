@@ -5,15 +5,17 @@ package e2e
 
 import (
 	"bufio"
-	"context"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -41,7 +43,13 @@ func TestMain(m *testing.M) {
 
 // instance is one running debrief process.
 type instance struct {
-	URL    string
+	URL string
+	// client keeps cookies, as a browser would: the demo signs a visitor
+	// from this machine in with a session cookie on the first page.
+	client *http.Client
+	// stdout holds what the process printed for its operator (the
+	// first-admin setup link).
+	stdout *syncBuffer
 	cmd    *exec.Cmd
 	logs   *strings.Builder
 	exited chan error
@@ -73,10 +81,14 @@ func launchWith(args, env []string) (*instance, error) {
 	if err != nil {
 		return nil, err
 	}
+	out := &syncBuffer{}
+	cmd.Stdout = out
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	inst := &instance{cmd: cmd, logs: &strings.Builder{}, exited: make(chan error, 1)}
+	jar, _ := cookiejar.New(nil)
+	inst := &instance{cmd: cmd, logs: &strings.Builder{}, exited: make(chan error, 1),
+		client: &http.Client{Jar: jar, Timeout: 10 * time.Second}, stdout: out}
 	ready := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stderr)
@@ -121,16 +133,37 @@ func (in *instance) stop(tb testing.TB) {
 	}
 }
 
-func get(tb testing.TB, url string) (int, string) {
+// get fetches path (or a full URL) with the instance's cookie-keeping client.
+func (in *instance) get(tb testing.TB, path string) (int, string) {
 	tb.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, "GET", url, nil)
-	resp, err := http.DefaultClient.Do(req)
+	url := path
+	if strings.HasPrefix(path, "/") {
+		url = in.URL + path
+	}
+	resp, err := in.client.Get(url)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(body)
+}
+
+// syncBuffer is a bytes.Buffer safe to write from the process's copier and
+// read from the test.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

@@ -15,26 +15,26 @@ func TestServeDemoAndOperations(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "debrief.db")
 	inst := start(t, db, "--demo")
 
-	if code, body := get(t, inst.URL+"/healthz"); code != 200 || !strings.Contains(body, "ok") {
+	if code, body := inst.get(t, "/healthz"); code != 200 || !strings.Contains(body, "ok") {
 		t.Errorf("/healthz = %d %q", code, body)
 	}
-	if code, _ := get(t, inst.URL+"/readyz"); code != 200 {
+	if code, _ := inst.get(t, "/readyz"); code != 200 {
 		t.Errorf("/readyz = %d, want 200", code)
 	}
-	code, page := get(t, inst.URL+"/")
+	code, page := inst.get(t, "/")
 	if code != 200 || !strings.Contains(page, "Traefik v2") {
 		t.Errorf("home page = %d, want the demo incident listed; got:\n%.500s", code, page)
 	}
 	// The demo happened in August: its zone is shown with the offset it had
 	// then, whatever the month of reading.
-	if code, inc := get(t, inst.URL+"/incidents/1"); code != 200 || !strings.Contains(html.UnescapeString(inc), "Europe/Copenhagen (UTC+02:00)") {
+	if code, inc := inst.get(t, "/incidents/1"); code != 200 || !strings.Contains(html.UnescapeString(inc), "Europe/Copenhagen (UTC+02:00)") {
 		t.Errorf("incident page = %d, want the zone with its August offset", code)
 	}
-	code, md := get(t, inst.URL+"/api/v1/incidents/1/retrospective.md")
+	code, md := inst.get(t, "/api/v1/incidents/1/retrospective.md")
 	if code != 200 || !strings.Contains(md, "# Online booking down") || !strings.Contains(md, "## Recommendations") {
 		t.Errorf("markdown export = %d:\n%.800s", code, md)
 	}
-	code, metrics := get(t, inst.URL+"/metrics")
+	code, metrics := inst.get(t, "/metrics")
 	if code != 200 || !strings.Contains(metrics, `debrief_http_requests_total{code="200",method="GET",route="GET /readyz"}`) {
 		t.Errorf("/metrics = %d, want request counts by route; got:\n%.1500s", code, metrics)
 	}
@@ -42,7 +42,8 @@ func TestServeDemoAndOperations(t *testing.T) {
 	// A second start on the same database must not load the demo twice.
 	inst.stop(t)
 	again := start(t, db, "--demo")
-	_, list := get(t, again.URL+"/api/v1/incidents")
+	again.get(t, "/") // the demo signs this machine's visitor in
+	_, list := again.get(t, "/api/v1/incidents")
 	if n := strings.Count(list, `"title":"Online booking down`); n != 1 {
 		t.Errorf("demo incident listed %d times after a restart, want 1", n)
 	}
@@ -101,8 +102,7 @@ func TestEnvironmentConfiguration(t *testing.T) {
 	if _, err := os.Stat(db); err != nil {
 		t.Errorf("DEBRIEF_DATABASE not used: %v", err)
 	}
-	url := inst.URL
-	_, cfg := get(t, url+"/api/v1/config")
+	_, cfg := inst.get(t, "/api/v1/config")
 	if !strings.Contains(cfg, `"P1"`) || strings.Contains(cfg, `"SEV1"`) {
 		t.Errorf("DEBRIEF_SEVERITIES not applied: %s", cfg)
 	}

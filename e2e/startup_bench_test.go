@@ -26,7 +26,7 @@ func BenchmarkStartToReady(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			if code, _ := get(b, inst.URL+"/readyz"); code != 200 {
+			if code, _ := inst.get(b, "/readyz"); code != 200 {
 				b.Fatalf("/readyz = %d", code)
 			}
 			b.StopTimer()

@@ -16,9 +16,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 )
 
-// Registrar is a transport that adds its routes to the mux.
+// Registrar is a transport that adds its routes to the mux, and lists
+// them (method and path patterns) so that tests can walk every route.
 type Registrar interface {
 	Register(mux *http.ServeMux)
+	Routes() []string
 }
 
 // Config configures a Server.
@@ -77,6 +79,16 @@ func (s *Server) Handler() http.Handler {
 		h = s.cfg.Wrap[i](h)
 	}
 	return s.chain(h)
+}
+
+// Routes lists every route the server serves: its own operational ones and
+// those of every transport.
+func (s *Server) Routes() []string {
+	routes := []string{"GET /healthz", "GET /readyz", "GET /metrics"}
+	for _, r := range s.cfg.Routes {
+		routes = append(routes, r.Routes()...)
+	}
+	return routes
 }
 
 // Registry returns the Prometheus registry, for other packages' metrics.

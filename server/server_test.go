@@ -16,6 +16,7 @@ import (
 type routes func(mux *http.ServeMux)
 
 func (r routes) Register(mux *http.ServeMux) { r(mux) }
+func (r routes) Routes() []string            { return []string{"GET /things/{id}", "GET /boom", "POST /things"} }
 
 func newServer(t *testing.T, ready func(context.Context) error) *httptest.Server {
 	t.Helper()

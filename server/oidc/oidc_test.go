@@ -129,6 +129,8 @@ func (landing) Register(mux *http.ServeMux) {
 	})
 }
 
+func (landing) Routes() []string { return []string{"/"} }
+
 func (e *env) srvURL() *url.URL {
 	u, _ := url.Parse(e.srv.URL)
 	return u
