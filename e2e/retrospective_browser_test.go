@@ -22,6 +22,10 @@ func TestRetrospectiveInBrowser(t *testing.T) {
 	inst := start(t, filepath.Join(t.TempDir(), "browser.db"))
 	b := &page{t: t, ctx: ctx}
 
+	// The first start: the admin from the setup link, and a team.
+	setupAdmin(b, inst)
+	createTeam(b, inst, "Payments")
+
 	// A new incident, from the list's button.
 	b.do(chromedp.Navigate(inst.URL + "/"))
 	b.waitText("No incidents yet")
@@ -29,6 +33,7 @@ func TestRetrospectiveInBrowser(t *testing.T) {
 	b.do(chromedp.WaitVisible(chromedp.CSS(`input[name="title"]`)))
 	b.do(
 		chromedp.SendKeys(chromedp.CSS(`input[name="title"]`), "Checkout errors after the payments deploy"),
+		chromedp.SetValue(chromedp.CSS(`select[name="team"]`), "payments"),
 		chromedp.Click(chromedp.CSS(`input[name="severity"][value="SEV2"]`)),
 		chromedp.SetValue(chromedp.CSS(`input[name="time_zone"]`), "Europe/Berlin"),
 		chromedp.SendKeys(chromedp.CSS(`input[name="services"]`), "checkout, payments"),
