@@ -536,7 +536,7 @@ func (s *Service) FindUsers(ctx context.Context, f store.UserFilter) ([]*debrief
 	if err := checkPage(f.Offset, f.Limit); err != nil {
 		return nil, 0, err
 	}
-	if isAdmin(a) {
+	if listUsers(a) {
 		return s.store.FindUsers(ctx, f)
 	}
 	u := a.User
@@ -558,12 +558,15 @@ type UserUpdate struct {
 	OrgAdmin *bool   `json:"org_admin"`
 	Disabled *bool   `json:"disabled"`
 	Password *string `json:"password"`
-	Version  int64   `json:"version"`
+	// CurrentPassword must accompany a change of one's own password, so
+	// that a session left open on someone's desk cannot take the account.
+	CurrentPassword *string `json:"current_password"`
+	Version         int64   `json:"version"`
 }
 
 // UpdateUser changes a user: organisation admins any field, users their own
-// name and password. Disabling a user ends their sessions, and so does an
-// admin setting someone else's password. The last active organisation
+// name and password (with their current one). Disabling a user ends their
+// sessions, and so does any change of password. The last active organisation
 // admin cannot be demoted or disabled.
 func (s *Service) UpdateUser(ctx context.Context, id int64, upd UserUpdate) (*debrief.User, error) {
 	a, err := actor(ctx)
@@ -614,6 +617,16 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, upd UserUpdate) (*de
 			return nil, debrief.FieldError(field, "%s is the last active organisation admin: make someone else admin first.", u.Email)
 		}
 	}
+	if upd.Password != nil && id == a.UserID() && !isAdmin(a) {
+		cur := ""
+		if upd.CurrentPassword != nil {
+			cur = *upd.CurrentPassword
+		}
+		if u.PasswordHash == "" || bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(cur)) != nil {
+			s.denied(ctx, a, action, userObject(id), "password change with a wrong current password")
+			return nil, forbidden("current_password", "Give your current password to set a new one.")
+		}
+	}
 	if upd.Password != nil {
 		h, err := hashPassword(*upd.Password)
 		if err != nil {
@@ -625,7 +638,9 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, upd UserUpdate) (*de
 	if err := s.store.UpdateUser(ctx, u); err != nil {
 		return nil, err
 	}
-	if u.Disabled || (upd.Password != nil && id != a.UserID()) {
+	// A new password ends every session of the user, their own included:
+	// whoever knew the old one is signed out.
+	if u.Disabled || upd.Password != nil {
 		if err := s.store.DeleteUserSessions(ctx, id); err != nil {
 			return nil, err
 		}

@@ -455,8 +455,22 @@ func TestUpdateUser(t *testing.T) {
 		wantCode(t, err, debrief.EFORBIDDEN)
 		_, err = e.svc.UpdateUser(w.actors["viewer"], w.users["editor"].ID, app.UserUpdate{Name: ptr("x"), Version: 1})
 		wantCode(t, err, debrief.EFORBIDDEN)
-		_, err = e.svc.UpdateUser(w.actors["viewer"], viewer.ID, app.UserUpdate{Password: ptr("short"), Version: u.Version})
+		// A new password of one's own needs the current one; an account
+		// without one (single sign-on) asks an admin.
+		_, err = e.svc.UpdateUser(w.actors["viewer"], viewer.ID, app.UserUpdate{Password: ptr("a long new passphrase"), Version: u.Version})
+		wantCode(t, err, debrief.EFORBIDDEN)
+		u, err = e.svc.UpdateUser(e.sys, viewer.ID, app.UserUpdate{Password: ptr("the first passphrase"), Version: u.Version})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = e.svc.UpdateUser(w.actors["viewer"], viewer.ID, app.UserUpdate{Password: ptr("a long new passphrase"), CurrentPassword: ptr("a wrong guess at it"), Version: u.Version})
+		wantCode(t, err, debrief.EFORBIDDEN)
+		_, err = e.svc.UpdateUser(w.actors["viewer"], viewer.ID, app.UserUpdate{Password: ptr("short"), CurrentPassword: ptr("the first passphrase"), Version: u.Version})
 		wantField(t, err, "password")
+		u, err = e.svc.UpdateUser(w.actors["viewer"], viewer.ID, app.UserUpdate{Password: ptr("a long new passphrase"), CurrentPassword: ptr("the first passphrase"), Version: u.Version})
+		if err != nil {
+			t.Fatalf("own password with the current one: %v", err)
+		}
 		// Others see only themselves.
 		users, total, err := e.svc.FindUsers(w.actors["viewer"], store.UserFilter{})
 		if err != nil || total != 1 || users[0].ID != viewer.ID {
@@ -464,6 +478,10 @@ func TestUpdateUser(t *testing.T) {
 		}
 		if _, total, _ := e.svc.FindUsers(w.actors["org admin"], store.UserFilter{}); total != len(w.users) {
 			t.Errorf("admin lists %d users, want %d", total, len(w.users))
+		}
+		// Team admins list everyone too: they pick whom to add.
+		if _, total, _ := e.svc.FindUsers(w.actors["team admin"], store.UserFilter{}); total != len(w.users) {
+			t.Errorf("team admin lists %d users, want %d", total, len(w.users))
 		}
 		// The last active organisation admin stays one.
 		admin := w.users["org admin"]

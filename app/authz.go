@@ -247,3 +247,18 @@ func manageTokens(a *debrief.Actor, create bool) error {
 	}
 	return nil
 }
+
+// listUsers decides whether a may list every account: organisation admins,
+// and team admins, who pick the people they add to their team. Everyone
+// else sees only their own.
+func listUsers(a *debrief.Actor) bool {
+	if isAdmin(a) {
+		return true
+	}
+	for _, r := range a.Teams {
+		if r == debrief.RoleAdmin {
+			return true
+		}
+	}
+	return false
+}
