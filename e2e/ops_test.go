@@ -84,6 +84,27 @@ func TestCLI(t *testing.T) {
 	if err == nil || !strings.Contains(string(out), "999") || !strings.Contains(strings.ToLower(string(out)), "not found") {
 		t.Errorf("export of a missing incident: err=%v\n%s", err, out)
 	}
+	// The first admin from the command line, with a password on stdin.
+	fresh := filepath.Join(dir, "users.db")
+	first := start(t, fresh)
+	if !setupLinkRE.MatchString(waitFor(t, first.stdout, "setup?token=")) {
+		t.Errorf("a first start does not print the setup link:\n%s", first.stdout)
+	}
+	first.stop(t)
+	create := exec.Command(binary, "user", "create", "--database", fresh, "--admin", "--email", "root@example.com", "--name", "Root", "--password-stdin")
+	create.Stdin = strings.NewReader("a passphrase long enough\n")
+	out, err = create.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "created organisation admin root@example.com") || strings.Contains(string(out), "passphrase") {
+		t.Errorf("user create: %v\n%s", err, out)
+	}
+	out, err = exec.Command(binary, "user", "create", "--database", fresh, "--email", "root@example.com", "--name", "Again").CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "--email") {
+		t.Errorf("duplicate user: %v\n%s", err, out)
+	}
+	again := start(t, fresh)
+	if strings.Contains(again.stdout.String(), "setup?token=") {
+		t.Error("the setup link is printed although an admin exists")
+	}
 	out, err = exec.Command(binary, "nonsense").CombinedOutput()
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || !strings.Contains(string(out), "unknown command") {
 		t.Errorf("unknown command: err=%v\n%s", err, out)
