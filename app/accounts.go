@@ -329,6 +329,31 @@ func (s *Service) CreateToken(ctx context.Context, name string, scope debrief.Sc
 	if err := s.refuse(ctx, a, "token.create", object{typ: "token"}, manageTokens(a, true)); err != nil {
 		return "", nil, err
 	}
+	return s.issueToken(ctx, a, a.User.ID, name, scope, expiresAt)
+}
+
+// IssueToken creates an API token for any user. Only the system may: it is
+// how an operator at the server bootstraps automation (debrief token
+// create), before anyone has a browser session.
+func (s *Service) IssueToken(ctx context.Context, userID int64, name string, scope debrief.Scope, expiresAt *time.Time) (secret string, tok *debrief.APIToken, err error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	if err := s.refuse(ctx, a, "token.create", object{typ: "token"}, issueTokens(a)); err != nil {
+		return "", nil, err
+	}
+	u, err := s.store.FindUserByID(ctx, userID)
+	if err != nil {
+		return "", nil, err
+	}
+	if u.Disabled {
+		return "", nil, debrief.FieldError("user_id", "%s is disabled.", u.Email)
+	}
+	return s.issueToken(ctx, a, u.ID, name, scope, expiresAt)
+}
+
+func (s *Service) issueToken(ctx context.Context, a *debrief.Actor, userID int64, name string, scope debrief.Scope, expiresAt *time.Time) (string, *debrief.APIToken, error) {
 	var c checker
 	name = strings.TrimSpace(name)
 	c.text("name", name, true, MaxShortText)
@@ -339,9 +364,9 @@ func (s *Service) CreateToken(ctx context.Context, name string, scope debrief.Sc
 	if c.err != nil {
 		return "", nil, c.err
 	}
-	secret = TokenPrefix + newSecret()
-	tok = &debrief.APIToken{
-		UserID: a.User.ID, Name: name, Scope: scope,
+	secret := TokenPrefix + newSecret()
+	tok := &debrief.APIToken{
+		UserID: userID, Name: name, Scope: scope,
 		Prefix: secret[len(TokenPrefix) : len(TokenPrefix)+8],
 		Hash:   hashSecret(secret),
 	}
@@ -356,8 +381,6 @@ func (s *Service) CreateToken(ctx context.Context, name string, scope debrief.Sc
 	return secret, tok, nil
 }
 
-// ownTokens refuses token management to an actor without a user (the
-// system), and writes through a read-only token.
 // FindTokens lists the actor's own tokens, newest first.
 func (s *Service) FindTokens(ctx context.Context) ([]*debrief.APIToken, error) {
 	a, err := actor(ctx)

@@ -566,3 +566,20 @@ type failingAudit struct{ store.Store }
 func (failingAudit) AppendAudit(context.Context, *debrief.AuditEntry) error {
 	return context.DeadlineExceeded
 }
+
+func TestIssueTokenOnlyForTheSystem(t *testing.T) {
+	run(t, func(t *testing.T, e *env) {
+		w := newWorld(t, e)
+		viewer := w.users["viewer"]
+		_, _, err := e.svc.IssueToken(w.actors["org admin"], viewer.ID, "ci", debrief.ScopeRead, nil)
+		wantCode(t, err, debrief.EFORBIDDEN)
+		secret, tok, err := e.svc.IssueToken(e.sys, viewer.ID, "ci", debrief.ScopeRead, nil)
+		if err != nil || tok.UserID != viewer.ID {
+			t.Fatalf("system issues: %v %+v", err, tok)
+		}
+		a, err := e.svc.TokenActor(context.Background(), secret, "192.0.2.9")
+		if err != nil || a.UserID() != viewer.ID || a.Scope != debrief.ScopeRead || !a.ViaToken {
+			t.Errorf("issued token acts as %+v: %v", a, err)
+		}
+	})
+}

@@ -262,3 +262,12 @@ func listUsers(a *debrief.Actor) bool {
 	}
 	return false
 }
+
+// issueTokens decides whether a may make tokens for other users: only the
+// system, that is an operator with the server's database in hand.
+func issueTokens(a *debrief.Actor) error {
+	if a.System {
+		return nil
+	}
+	return debrief.Errorf(debrief.EFORBIDDEN, "Tokens for other users are made at the server, with debrief token create.")
+}

@@ -31,6 +31,7 @@ var commands = []command{
 	{"migrate", "bring the database schema up to date and exit", runMigrate},
 	{"export", "write one incident's retrospective as Markdown or JSON", runExport},
 	{"user", "create a user: user create --email E --name N [--admin]", runUser},
+	{"token", "make an API token for a user: token create --email E --name N", runToken},
 	{"version", "print the version and exit", runVersion},
 }
 
