@@ -118,3 +118,49 @@ func (s *Service) append(ctx context.Context, a *debrief.Actor, e *debrief.Audit
 func (s *Service) Deny(ctx context.Context, action, detail string) {
 	s.denied(ctx, debrief.ActorFrom(ctx), action, object{}, detail)
 }
+
+// FindAudit returns audit entries: an incident's to those who may see the
+// incident, everything to organisation admins (and the system). Someone
+// who may see the incident but not its restricted write-up gets the
+// write-up's entries (events, sections, actions, the retrospective)
+// without their before and after, which would show the text.
+func (s *Service) FindAudit(ctx context.Context, f debrief.AuditFilter) ([]*debrief.AuditEntry, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkPage(0, f.Limit); err != nil {
+		return nil, err
+	}
+	if isAdmin(a) {
+		return s.store.FindAudit(ctx, f)
+	}
+	if f.IncidentID == nil {
+		return nil, debrief.Errorf(debrief.EFORBIDDEN, "Only organisation admins can read the whole audit log; an incident's is on the incident.")
+	}
+	inc, err := s.incident(ctx, a, *f.IncidentID)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.store.FindRetrospective(ctx, inc.ID)
+	if err != nil {
+		return nil, err
+	}
+	entries, err := s.store.FindAudit(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range entries {
+		// Where people connect from is for organisation admins only.
+		e.Address = ""
+	}
+	if !canSeeRetrospective(a, inc, r) {
+		for _, e := range entries {
+			switch e.ObjectType {
+			case "event", "section", "action", "retrospective":
+				e.Before, e.After = nil, nil
+			}
+		}
+	}
+	return entries, nil
+}
