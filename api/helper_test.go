@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -23,6 +20,8 @@ import (
 	"testing"
 	"time"
 	_ "time/tzdata" // the export test needs Europe/Copenhagen on any machine
+
+	"github.com/debrief-oss/debrief/store/postgres/pgtest"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 
@@ -203,7 +202,7 @@ func openStore(t testing.TB) store.Store {
 	t.Helper()
 	ctx := context.Background()
 	if dsn := os.Getenv("DEBRIEF_TEST_POSTGRES"); dsn != "" {
-		st, err := postgres.Open(ctx, freshSchema(t, dsn))
+		st, err := postgres.Open(ctx, pgtest.FreshSchema(t, dsn))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -216,40 +215,6 @@ func openStore(t testing.TB) store.Store {
 	}
 	t.Cleanup(func() { st.Close() })
 	return st
-}
-
-// freshSchema creates an empty schema with a random name, dropped at
-// cleanup, and returns dsn with search_path set to it, so that tests and
-// packages running at once never see each other's tables.
-func freshSchema(t testing.TB, dsn string) string {
-	t.Helper()
-	admin, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatalf("open admin connection: %v", err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	var b [6]byte
-	rand.Read(b[:])
-	schema := "api_test_" + hex.EncodeToString(b[:])
-	if _, err := admin.ExecContext(context.Background(), "CREATE SCHEMA "+schema); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		if _, err := admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		u, err := url.Parse(dsn)
-		if err != nil {
-			t.Fatalf("parse DSN: %v", err)
-		}
-		q := u.Query()
-		q.Set("search_path", schema)
-		u.RawQuery = q.Encode()
-		return u.String()
-	}
-	return dsn + " search_path=" + schema
 }
 
 // join gives u role in team, through the service.

@@ -2,16 +2,14 @@ package app_test
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/debrief-oss/debrief/store/postgres/pgtest"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 
@@ -48,7 +46,7 @@ func openStore(t *testing.T, engine string) (store.Store, *sqlstore.DB) {
 		if dsn == "" {
 			t.Skip("DEBRIEF_TEST_POSTGRES is not set")
 		}
-		s, err := postgres.Open(ctx, freshSchema(t, dsn))
+		s, err := postgres.Open(ctx, pgtest.FreshSchema(t, dsn))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -61,41 +59,6 @@ func openStore(t *testing.T, engine string) (store.Store, *sqlstore.DB) {
 		t.Fatal(err)
 	}
 	return st, db
-}
-
-// freshSchema creates an empty schema with a random name, dropped at
-// cleanup, and returns dsn with search_path set to it.
-func freshSchema(t *testing.T, dsn string) string {
-	t.Helper()
-	admin, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatalf("open admin connection: %v", err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	var b [6]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		t.Fatal(err)
-	}
-	schema := "test_app_" + hex.EncodeToString(b[:])
-	if _, err := admin.ExecContext(context.Background(), "CREATE SCHEMA "+schema); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		if _, err := admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		u, err := url.Parse(dsn)
-		if err != nil {
-			t.Fatalf("parse DSN: %v", err)
-		}
-		q := u.Query()
-		q.Set("search_path", schema)
-		u.RawQuery = q.Encode()
-		return u.String()
-	}
-	return dsn + " search_path=" + schema
 }
 
 // clock is a settable time shared by the service and its store.

@@ -2,14 +2,14 @@ package postgres_test
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"net/url"
 	"os"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/debrief-oss/debrief/store/postgres/pgtest"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 
@@ -28,33 +28,6 @@ func dsn(t *testing.T) string {
 		t.Skip("DEBRIEF_TEST_POSTGRES is not set")
 	}
 	return dsn
-}
-
-// freshSchema creates an empty schema with a random name, dropped at
-// cleanup, and returns dsn with search_path set to it, so that tests and
-// packages running at once never see each other's tables.
-func freshSchema(t *testing.T, dsn string) string {
-	t.Helper()
-	admin, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatalf("open admin connection: %v", err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	var b [6]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		t.Fatal(err)
-	}
-	schema := "test_" + hex.EncodeToString(b[:])
-	if _, err := admin.ExecContext(t.Context(), "CREATE SCHEMA "+schema); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		// t.Context() is done by now.
-		if _, err := admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	return withParam(t, dsn, "search_path", schema)
 }
 
 // withParam sets a run-time parameter in a URL or key=value DSN.
@@ -88,13 +61,13 @@ func open(t *testing.T, dsn string) *postgres.Store {
 
 func TestStore(t *testing.T) {
 	base := dsn(t)
-	storetest.Run(t, func(t *testing.T) store.Store { return open(t, freshSchema(t, base)) })
+	storetest.Run(t, func(t *testing.T) store.Store { return open(t, pgtest.FreshSchema(t, base)) })
 }
 
 // The audit log refuses UPDATE, DELETE and TRUNCATE in the database itself,
 // to a connection of its own that goes around the store.
 func TestAuditAppendOnly(t *testing.T) {
-	d := freshSchema(t, dsn(t))
+	d := pgtest.FreshSchema(t, dsn(t))
 	s := open(t, d)
 	raw, err := sql.Open("pgx", d)
 	if err != nil {
@@ -118,7 +91,7 @@ func TestAuditAppendOnly(t *testing.T) {
 // A database made before accounts existed (0001 only) keeps its data
 // through the later migrations.
 func TestUpgradeFromInit(t *testing.T) {
-	d := freshSchema(t, dsn(t))
+	d := pgtest.FreshSchema(t, dsn(t))
 	raw, err := sql.Open("pgx", d)
 	if err != nil {
 		t.Fatal(err)
@@ -153,7 +126,7 @@ func TestUpgradeFromInit(t *testing.T) {
 // Several instances starting on one fresh schema migrate it once between
 // them: the advisory lock makes the others wait, then skip.
 func TestMigrateConcurrentInstances(t *testing.T) {
-	d := freshSchema(t, dsn(t))
+	d := pgtest.FreshSchema(t, dsn(t))
 	const n = 4
 	stores := make([]*postgres.Store, n)
 	for i := range stores {
