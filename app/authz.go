@@ -25,7 +25,11 @@ import (
 //     everyone else who can see the incident sees its header only.
 //   - A read-only API token never writes (EFORBIDDEN).
 //   - Teams are managed by their admins; users, and the creation of teams,
-//     by organisation admins.
+//     by organisation admins. Team admins may list accounts, to pick whom
+//     to add; everyone else sees only their own.
+//   - API tokens are made and revoked from a browser session, never with a
+//     token; tokens for other users only by the system (the operator's
+//     `debrief token create`).
 //   - The people directory is read by every signed-in user and written by
 //     editors of any team.
 
