@@ -23,6 +23,9 @@ type loginPage struct {
 	// Setup is set while there are no accounts yet.
 	Setup     bool
 	SignedOut bool
+	// PasswordChanged confirms a change of password, which signed the
+	// user out everywhere.
+	PasswordChanged bool
 }
 
 // badLogin is the one answer to a wrong email and a wrong password alike,
@@ -50,6 +53,7 @@ func (h *Handler) showLogin(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := h.newLoginPage(r, "", next)
 	p.SignedOut = r.URL.Query().Get("signed_out") == "1"
+	p.PasswordChanged = r.URL.Query().Get("password_changed") == "1"
 	h.render(w, r, http.StatusOK, "login", p)
 	return nil
 }

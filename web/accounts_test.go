@@ -437,6 +437,7 @@ func TestEveryRouteIsCovered(t *testing.T) {
 		"GET /setup":                                {"GET", "/setup?token=x", nil, 404}, // set up already
 		"POST /setup":                               {"POST", "/setup", url.Values{"token": {"x"}}, 404},
 		"GET /profile":                              {"GET", "/profile", nil, 200},
+		"POST /profile/password":                    {"POST", "/profile/password", url.Values{"current_password": {"x"}, "password": {"a new passphrase"}, "confirm": {"a new passphrase"}}, 403}, // single sign-on only
 		"POST /profile/tokens":                      {"POST", "/profile/tokens", url.Values{"name": {"n"}, "scope": {"read"}, "expiry": {"0"}}, 201},
 		"POST /profile/tokens/{tid}/revoke":         {"POST", "/profile/tokens/" + itoa(tok.ID) + "/revoke", url.Values{}, 303},
 		"GET /teams":                                {"GET", "/teams", nil, 200},

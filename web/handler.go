@@ -121,6 +121,7 @@ func New(svc *app.Service, logger *slog.Logger, opts Options) *Handler {
 	h.post("POST /setup", h.setup)
 
 	h.get("GET /profile", h.showProfile)
+	h.post("POST /profile/password", h.changePassword)
 	h.post("POST /profile/tokens", h.createToken)
 	h.post("POST /profile/tokens/{tid}/revoke", h.revokeToken)
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/debrief-oss/debrief"
+	"github.com/debrief-oss/debrief/app"
 	"github.com/debrief-oss/debrief/render"
 	"github.com/debrief-oss/debrief/server/auth"
 	"github.com/debrief-oss/debrief/server/httperr"
@@ -24,6 +25,10 @@ type profilePage struct {
 	// NewSecret is the token just made, shown this once.
 	NewSecret string
 	NewToken  *tokenView
+	// HasPassword offers the password form; an account without one signs
+	// in only through the identity provider, which manages its password.
+	HasPassword    bool
+	PasswordErrors formErrors
 }
 
 type membershipView struct {
@@ -96,7 +101,7 @@ func (h *Handler) profilePage(r *http.Request, f tokenForm) (*profilePage, error
 	if err != nil {
 		return nil, err
 	}
-	p := &profilePage{layout: layout{Title: "Your account", Nav: "profile"}, Me: me, Form: f}
+	p := &profilePage{layout: layout{Title: "Your account", Nav: "profile"}, Me: me, Form: f, HasPassword: me.PasswordHash != ""}
 	mine := auth.Actor(r.Context()).Teams
 	for _, t := range teams { // by name
 		if role, ok := mine[t.Slug]; ok {
@@ -179,5 +184,49 @@ func (h *Handler) revokeToken(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	http.Redirect(w, r, "/profile#token-"+itoa(id), http.StatusSeeOther)
+	return nil
+}
+
+var passwordLabels = map[string]string{"current_password": "Current password", "password": "New password", "confirm": "Repeat the new password"}
+
+// changePassword sets the user's own password, given the current one. The
+// service then ends every session of the user, this one included, so a
+// success sends them to sign in again with the new password. The form is
+// never filled in again with what was typed: a password is not echoed.
+func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request) error {
+	me, err := actorUser(r)
+	if err != nil {
+		return err
+	}
+	if me.PasswordHash == "" {
+		return debrief.Errorf(debrief.EFORBIDDEN, "Your password is managed by your identity provider: change it there.")
+	}
+	current, next := r.PostFormValue("current_password"), r.PostFormValue("password")
+	var errs formErrors
+	if next != r.PostFormValue("confirm") {
+		errs.add("confirm", "The two new passwords are not the same.")
+	}
+	status := http.StatusBadRequest
+	if !errs.Any() {
+		_, err := h.svc.UpdateUser(r.Context(), me.ID, app.UserUpdate{Password: &next, CurrentPassword: &current, Version: me.Version})
+		if err == nil {
+			// The session is gone already; this drops its cookie.
+			if err := auth.SignOut(w, r); err != nil && debrief.ErrorCode(err) != debrief.EUNAUTHORIZED {
+				return err
+			}
+			http.Redirect(w, r, "/login?password_changed=1", http.StatusSeeOther)
+			return nil
+		}
+		if !errs.fromApp(err, passwordLabels) {
+			return err
+		}
+		status = httperr.Status(err)
+	}
+	p, err := h.profilePage(r, tokenForm{Scope: string(debrief.ScopeRead), Expiry: "90"})
+	if err != nil {
+		return err
+	}
+	p.PasswordErrors = errs
+	h.render(w, r, status, "profile", p)
 	return nil
 }
