@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/debrief-oss/debrief/store/postgres/pgtest"
 )
 
 const adminPassword = "correct horse battery staple"
@@ -82,9 +84,23 @@ func signIn(b *page, inst *instance, email, password string) {
 // TestAccessInBrowser: an admin sets up two teams and a member of one;
 // the member signs in, is refused the other team's incident exactly as if
 // it did not exist, and signs out.
+//
+// It runs on SQLite, and again on PostgreSQL when DEBRIEF_TEST_POSTGRES is
+// set: the binary is the same, only --database changes.
 func TestAccessInBrowser(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { accessInBrowser(t, filepath.Join(t.TempDir(), "access.db")) })
+	t.Run("postgres", func(t *testing.T) {
+		dsn := pgtest.DSN()
+		if dsn == "" {
+			t.Skip("set " + pgtest.EnvVar + " to run on PostgreSQL")
+		}
+		accessInBrowser(t, pgtest.FreshSchema(t, dsn))
+	})
+}
+
+func accessInBrowser(t *testing.T, database string) {
 	ctx := newBrowser(t)
-	inst := start(t, filepath.Join(t.TempDir(), "access.db"))
+	inst := start(t, database)
 	b := &page{t: t, ctx: ctx}
 
 	setupAdmin(b, inst)
