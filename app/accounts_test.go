@@ -479,6 +479,10 @@ func TestUpdateUser(t *testing.T) {
 		if _, total, _ := e.svc.FindUsers(w.actors["org admin"], store.UserFilter{}); total != len(w.users) {
 			t.Errorf("admin lists %d users, want %d", total, len(w.users))
 		}
+		// Admins too give their current password to change their own.
+		orgAdmin := w.users["org admin"]
+		_, err = e.svc.UpdateUser(w.actors["org admin"], orgAdmin.ID, app.UserUpdate{Password: ptr("a long new passphrase"), Version: orgAdmin.Version})
+		wantCode(t, err, debrief.EFORBIDDEN)
 		// Team admins list everyone too: they pick whom to add.
 		if _, total, _ := e.svc.FindUsers(w.actors["team admin"], store.UserFilter{}); total != len(w.users) {
 			t.Errorf("team admin lists %d users, want %d", total, len(w.users))

@@ -223,7 +223,7 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, upd UserUpdate) (*de
 			return nil, debrief.FieldError(field, "%s is the last active organisation admin: make someone else admin first.", u.Email)
 		}
 	}
-	if upd.Password != nil && id == a.UserID() && !isAdmin(a) {
+	if upd.Password != nil && id == a.UserID() && !a.System {
 		cur := ""
 		if upd.CurrentPassword != nil {
 			cur = *upd.CurrentPassword
