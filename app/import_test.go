@@ -1,0 +1,70 @@
+package app_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/debrief-oss/debrief"
+)
+
+func importable(team string) *debrief.Report {
+	at := time.Date(2021, 8, 26, 8, 22, 0, 0, time.UTC)
+	return &debrief.Report{
+		Incident: &debrief.Incident{Title: "Imported: ingress outage", Severity: "SEV2", Team: team, TimeZone: "Europe/Copenhagen",
+			Milestones: debrief.Milestones{Started: &at}},
+		Retrospective: &debrief.Retrospective{Sections: []*debrief.Section{
+			{Key: "summary", Title: "Summary", Body: "Bookings failed for 87 minutes."},
+			{Key: "lessons", Title: "Lessons learned", Body: "- Watch redirects."},
+		}},
+		Events: []*debrief.Event{
+			{At: at.Add(64 * time.Minute), Text: "Developer reports 307s"},
+			{At: at, Text: "Load balancers moved to Traefik v2"},
+		},
+		Actions: []*debrief.Action{{Title: "Alert on redirect loops", Status: debrief.ActionPlanned}},
+	}
+}
+
+func TestImportReportWhole(t *testing.T) {
+	run(t, func(t *testing.T, e *env) {
+		w := newWorld(t, e)
+		inc, err := e.svc.ImportReport(w.actors["editor"], importable("payments"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := e.svc.FindReport(e.sys, inc.ID, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s := rep.Retrospective.Section("summary"); s == nil || s.Body != "Bookings failed for 87 minutes." {
+			t.Errorf("summary %+v", s)
+		}
+		if s := rep.Retrospective.Section("lessons"); s == nil || s.Title != "Lessons learned" {
+			t.Errorf("the section the template lacks was not kept: %+v", s)
+		}
+		if len(rep.Events) != 2 || rep.Events[0].Text != "Load balancers moved to Traefik v2" || rep.Events[0].Source != "import" {
+			t.Errorf("events %+v", rep.Events)
+		}
+		if len(rep.Actions) != 1 || rep.Actions[0].Status != debrief.ActionPlanned {
+			t.Errorf("actions %+v", rep.Actions)
+		}
+	})
+}
+
+func TestImportReportAllOrNothing(t *testing.T) {
+	run(t, func(t *testing.T, e *env) {
+		w := newWorld(t, e)
+		_, before, _ := e.svc.FindIncidents(e.sys, debrief.IncidentFilter{})
+		bad := importable("payments")
+		bad.Events[1].URL = "javascript:alert(1)"
+		_, err := e.svc.ImportReport(w.actors["editor"], bad)
+		if debrief.ErrorField(err) != "events[1].url" {
+			t.Fatalf("error %v (field %q), want events[1].url", err, debrief.ErrorField(err))
+		}
+		if _, after, _ := e.svc.FindIncidents(e.sys, debrief.IncidentFilter{}); after != before {
+			t.Errorf("%d incidents after a refused import, %d before", after, before)
+		}
+		// Importing into a team you cannot edit is refused before anything.
+		_, err = e.svc.ImportReport(w.actors["viewer"], importable("payments"))
+		wantCode(t, err, debrief.EFORBIDDEN)
+	})
+}
