@@ -229,8 +229,15 @@ func collect(paths []string) ([]importFile, error) {
 	return files, nil
 }
 
+// isMarkdown picks the files a folder or zip import reads: Markdown and
+// plain text, and files without an extension, which postmortem collections
+// have too (DFDS's PM2022-009 is one).
 func isMarkdown(name string) bool {
-	return slices.Contains([]string{".md", ".markdown"}, strings.ToLower(filepath.Ext(name)))
+	base := filepath.Base(name)
+	if strings.HasPrefix(base, ".") {
+		return false
+	}
+	return slices.Contains([]string{".md", ".markdown", ".txt", ""}, strings.ToLower(filepath.Ext(base)))
 }
 
 // readLimited reads a file, or says it is too large rather than reading a
