@@ -8,33 +8,48 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/debrief-oss/debrief"
 	"github.com/debrief-oss/debrief/app"
 	"github.com/debrief-oss/debrief/render"
+	"github.com/debrief-oss/debrief/render/format"
+	"github.com/debrief-oss/debrief/store"
 )
+
+// exportFormats are the formats export writes, with their file extension.
+var exportFormats = map[string]string{"markdown": ".md", "md": ".md", "json": ".json", "debrief": ".debrief.md"}
 
 func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var cfg config
 	fs := newFlagSet("export", &cfg, stderr)
-	format := fs.String("format", "markdown", "output format: markdown or json")
-	out := fs.String("out", "-", "file to write, or - for standard output")
+	form := fs.String("format", "markdown", "markdown (to read and send), debrief (Debrief's own format, to keep in git and import again) or json")
+	out := fs.String("out", "-", "file to write, or - for standard output; with --all, a folder")
+	all := fs.Bool("all", false, "export every incident, one file each, into the folder --out")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: debrief export [flags] INCIDENT-ID")
+		fmt.Fprintln(stderr, "Usage: debrief export [flags] INCIDENT-ID | --all --out DIR")
 		fs.PrintDefaults()
 	}
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
-		return usageError{"export takes one incident id, such as: debrief export 1"}
+	ext, ok := exportFormats[*form]
+	if !ok {
+		return usageError{fmt.Sprintf("--format %q: want markdown, debrief or json", *form)}
 	}
-	id, err := strconv.ParseInt(fs.Arg(0), 10, 64)
-	if err != nil || id <= 0 {
-		return usageError{fmt.Sprintf("incident id %q is not a number", fs.Arg(0))}
-	}
-	if *format != "markdown" && *format != "md" && *format != "json" {
-		return usageError{fmt.Sprintf("--format %q: want markdown or json", *format)}
+	var id int64
+	switch {
+	case *all && (fs.NArg() != 0 || *out == "-"):
+		return usageError{"export --all takes no incident id, and needs --out DIR"}
+	case !*all:
+		if fs.NArg() != 1 {
+			return usageError{"export takes one incident id, such as: debrief export 1 (or --all --out DIR)"}
+		}
+		n, err := strconv.ParseInt(fs.Arg(0), 10, 64)
+		if err != nil || n <= 0 {
+			return usageError{fmt.Sprintf("incident id %q is not a number", fs.Arg(0))}
+		}
+		id = n
 	}
 
 	st, err := openStore(ctx, cfg.database)
@@ -45,38 +60,77 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := st.Migrate(ctx); err != nil {
 		return fmt.Errorf("migrate database: %w", err)
 	}
-	// The operator at the server runs as the system: the file is theirs.
-	rep, err := app.New(st).FindReport(debrief.WithActor(ctx, debrief.SystemActor), id, false)
-	if err != nil {
-		return fmt.Errorf("incident %d: %w", id, err)
+	// The operator at the server runs as the system: the files are theirs.
+	sys := debrief.WithActor(ctx, debrief.SystemActor)
+	svc := app.New(st)
+	write := func(w io.Writer, rep *debrief.Report) error {
+		switch *form {
+		case "json":
+			enc := json.NewEncoder(w)
+			enc.SetIndent("", "  ")
+			return enc.Encode(rep)
+		case "debrief":
+			return format.Write(w, rep)
+		}
+		return render.Markdown(w, rep)
+	}
+	// Debrief's own format is lossless: it keeps hidden events too.
+	hidden := *form == "debrief" || *form == "json"
+
+	if !*all {
+		rep, err := svc.FindReport(sys, id, hidden)
+		if err != nil {
+			return fmt.Errorf("incident %d: %w", id, err)
+		}
+		if *out == "-" {
+			return write(stdout, rep)
+		}
+		return writeAtomic(*out, func(w io.Writer) error { return write(w, rep) })
 	}
 
-	w := stdout
-	var f *os.File
-	if *out != "-" {
-		// Write beside the target and rename, so a failed export never
-		// leaves half a file where a good one was.
-		if f, err = os.CreateTemp(filepath.Dir(*out), ".debrief-export-*"); err != nil {
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return err
+	}
+	n := 0
+	for offset := 0; ; {
+		incs, total, err := svc.FindIncidents(sys, debrief.IncidentFilter{Offset: offset, Limit: store.MaxLimit})
+		if err != nil {
 			return err
 		}
-		defer os.Remove(f.Name())
-		w = f
-	}
-	if *format == "json" {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		err = enc.Encode(rep)
-	} else {
-		err = render.Markdown(w, rep)
-	}
-	if err != nil {
-		return fmt.Errorf("write export: %w", err)
-	}
-	if f != nil {
-		if err := f.Close(); err != nil {
-			return err
+		for _, inc := range incs {
+			rep, err := svc.FindReport(sys, inc.ID, hidden)
+			if err != nil {
+				return fmt.Errorf("incident %d: %w", inc.ID, err)
+			}
+			name := strings.TrimSuffix(render.MarkdownFilename(inc), ".md") + ext
+			if err := writeAtomic(filepath.Join(*out, name), func(w io.Writer) error { return write(w, rep) }); err != nil {
+				return err
+			}
+			n++
 		}
-		return os.Rename(f.Name(), *out)
+		offset += len(incs)
+		if len(incs) == 0 || offset >= total {
+			break
+		}
 	}
+	fmt.Fprintf(stderr, "exported %d incidents to %s\n", n, *out)
 	return nil
+}
+
+// writeAtomic writes a file beside its target and renames it into place, so
+// a failed export never leaves half a file where a good one was.
+func writeAtomic(path string, fill func(io.Writer) error) error {
+	f, err := os.CreateTemp(filepath.Dir(path), ".debrief-export-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	if err := fill(f); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
 }
