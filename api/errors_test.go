@@ -135,8 +135,12 @@ func TestConfig(t *testing.T) {
 		!slices.Equal(c.EventKinds, debrief.EventKinds) || !slices.Equal(c.Priorities, []string{"high", "medium", "low"}) {
 		t.Errorf("config %+v", c)
 	}
-	if len(c.Templates) != 1 || c.Templates[0].Name != "default" || len(c.Templates[0].Sections) != 8 {
-		t.Errorf("templates %+v", c.Templates)
+	var names []string
+	for _, tp := range c.Templates {
+		names = append(names, tp.Name)
+	}
+	if !slices.Equal(names, []string{"default", "google-sre", "learning-review", "minor"}) || len(c.Templates[0].Sections) != 8 {
+		t.Errorf("templates %v", names)
 	}
 	if c.Limits["event_text"] != 10000 || c.Limits["body_bytes"] != 1<<20 || c.Limits["max_page_limit"] != 1000 {
 		t.Errorf("limits %v", c.Limits)

@@ -73,9 +73,12 @@ func New(st store.Store, opts ...Option) *Service {
 	s := &Service{
 		store:      st,
 		severities: debrief.DefaultSeverities,
-		templates:  map[string]debrief.Template{debrief.DefaultTemplateName: debrief.DefaultTemplate},
+		templates:  map[string]debrief.Template{},
 		log:        slog.New(slog.NewTextHandler(io.Discard, nil)),
 		now:        time.Now,
+	}
+	for _, t := range debrief.BuiltinTemplates {
+		s.templates[t.Name] = t
 	}
 	for _, o := range opts {
 		o(s)

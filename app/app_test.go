@@ -276,3 +276,30 @@ func TestFindReportIncludesEverythingInOrder(t *testing.T) {
 		}
 	})
 }
+
+func TestBuiltinTemplates(t *testing.T) {
+	run(t, func(t *testing.T, e *env) {
+		ctx := e.sys
+		if err := e.svc.CreateTeam(ctx, &debrief.Team{Name: "Templates", Slug: "templates"}); err != nil {
+			t.Fatal(err)
+		}
+		for _, tpl := range debrief.BuiltinTemplates {
+			inc := &debrief.Incident{Title: "With " + tpl.Name, Team: "templates"}
+			if err := e.svc.CreateIncident(ctx, inc, tpl.Name); err != nil {
+				t.Fatalf("%s: %v", tpl.Name, err)
+			}
+			r, err := e.svc.FindRetrospective(ctx, inc.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Template != tpl.Name || len(r.Sections) != len(tpl.Sections) {
+				t.Errorf("%s: template %q with %d sections, want %d", tpl.Name, r.Template, len(r.Sections), len(tpl.Sections))
+			}
+			for i, s := range r.Sections {
+				if s.Key != tpl.Sections[i].Key || s.Optional != tpl.Sections[i].Optional {
+					t.Errorf("%s: section %d is %q, want %q", tpl.Name, i, s.Key, tpl.Sections[i].Key)
+				}
+			}
+		}
+	})
+}

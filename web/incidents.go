@@ -18,6 +18,8 @@ type incidentForm struct {
 	CommanderID                                       string
 	// Visibility is "" for the team's default (new incidents only).
 	Visibility string
+	// Template shapes a new incident's write-up.
+	Template string
 	// Milestones holds datetime-local values by milestone name, in
 	// InputZone: the zone the form showed them in.
 	Milestones map[string]string
@@ -32,7 +34,7 @@ type responderRow struct {
 
 var incidentLabels = map[string]string{
 	"title": "Title", "severity": "Severity", "status": "Status", "services": "Services",
-	"team": "Team", "visibility": "Who can see it", "time_zone": "Time zone", "commander_id": "Incident commander",
+	"team": "Team", "visibility": "Who can see it", "template": "Template", "time_zone": "Time zone", "commander_id": "Incident commander",
 	"responders":         "Responders",
 	"milestones.started": "Started", "milestones.detected": "Detected",
 	"milestones.acknowledged": "Acknowledged", "milestones.declared": "Declared",
@@ -47,6 +49,7 @@ func readIncidentForm(r *http.Request) incidentForm {
 		Services:    r.PostFormValue("services"),
 		Team:        strings.TrimSpace(r.PostFormValue("team")),
 		Visibility:  r.PostFormValue("visibility"),
+		Template:    r.PostFormValue("template"),
 		TimeZone:    strings.TrimSpace(r.PostFormValue("time_zone")),
 		CommanderID: r.PostFormValue("commander_id"),
 		InputZone:   r.PostFormValue("input_zone"),
@@ -107,6 +110,8 @@ type incidentFormPage struct {
 	// incident's own); Visibilities the choices of who sees a new one.
 	Teams        []option
 	Visibilities []option
+	// Templates are the write-up shapes a new incident can start from.
+	Templates []option
 	// Visibility says who sees an existing incident.
 	Visibility string
 	// NoTeams is set when no team exists yet.
@@ -152,6 +157,10 @@ func (h *Handler) newIncidentFormPage(r *http.Request, inc *debrief.Incident, f 
 	p.Teams = teamOptions(r, teams, f.Team)
 	p.NoTeams = len(teams) == 0
 	if inc == nil {
+		for _, t := range h.svc.Templates() {
+			p.Templates = append(p.Templates, option{Value: t.Name, Label: t.Title,
+				Selected: t.Name == f.Template || (f.Template == "" && t.Name == debrief.DefaultTemplateName)})
+		}
 		// A new incident may take its team's default.
 		p.Visibilities = append([]option{{Value: "", Label: "As the team chooses", Selected: f.Visibility == ""}}, visibilityOptions(f.Visibility)...)
 		if f.Visibility == "" {
@@ -229,7 +238,7 @@ func (h *Handler) createIncident(w http.ResponseWriter, r *http.Request) error {
 		inc.Milestones.Started = readTime(&errs, "milestones.started", f.Milestones["started"], loc, false)
 	}
 	if !errs.Any() {
-		err := h.svc.CreateIncident(r.Context(), inc, "")
+		err := h.svc.CreateIncident(r.Context(), inc, f.Template)
 		if err == nil {
 			http.Redirect(w, r, incidentPath(inc.ID), http.StatusSeeOther)
 			return nil

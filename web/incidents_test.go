@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -200,4 +201,24 @@ func TestCrossSiteFormsAreRefused(t *testing.T) {
 	r = e.form("/people", url.Values{"name": {"Ana"}})
 	r.Header.Set("Sec-Fetch-Site", "same-origin")
 	redirected(t, e.do(r))
+}
+
+func TestCreateIncidentFromTemplate(t *testing.T) {
+	e := newEnv(t)
+	if form := e.page("/incidents/new"); !strings.Contains(form, `value="learning-review"`) || !strings.Contains(form, `name="template"`) {
+		t.Fatal("the new-incident form offers no template choice")
+	}
+	loc := redirected(t, e.post("/incidents", url.Values{
+		"title": {"Cache warm-up stalls"}, "severity": {"SEV4"}, "team": {e.team("platform").Slug},
+		"time_zone": {"UTC"}, "template": {"minor"},
+	}))
+	page := e.page(loc)
+	if !strings.Contains(page, "Why it happened") || strings.Contains(page, "What went well") {
+		t.Errorf("the incident does not have the minor template's sections")
+	}
+	w := e.post("/incidents", url.Values{"title": {"x"}, "severity": {"SEV4"}, "team": {e.team("platform").Slug},
+		"time_zone": {"UTC"}, "template": {"no-such-thing"}})
+	if w.Code != 400 || !strings.Contains(w.Body.String(), "unknown template") {
+		t.Errorf("unknown template: %d", w.Code)
+	}
 }
