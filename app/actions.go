@@ -107,6 +107,13 @@ func (s *Service) CreateAction(ctx context.Context, act *debrief.Action) error {
 	if _, _, err := s.editWriteUp(ctx, a, act.IncidentID, "action.create", inIncident("action", "", act.IncidentID)); err != nil {
 		return err
 	}
+	return s.createAction(ctx, a, act)
+}
+
+// createAction stores an action item whose incident a may change (the
+// caller has decided that): defaults, validation, the write and its audit
+// entry.
+func (s *Service) createAction(ctx context.Context, a *debrief.Actor, act *debrief.Action) error {
 	if act.Status == "" {
 		act.Status = debrief.ActionProposed
 	}

@@ -41,6 +41,15 @@ func (s *Service) ImportReport(ctx context.Context, rep *debrief.Report) (*debri
 }
 
 func (s *Service) fillImported(ctx context.Context, inc *debrief.Incident, rep *debrief.Report) error {
+	// Access is decided once for the whole file, not once per event: a
+	// postmortem can hold hundreds of events, all of the same incident.
+	a, err := actor(ctx)
+	if err != nil {
+		return err
+	}
+	if _, _, err := s.editWriteUp(ctx, a, inc.ID, "incident.import", incidentObject(inc.ID)); err != nil {
+		return err
+	}
 	if r := rep.Retrospective; r != nil {
 		for i, sec := range r.Sections {
 			if err := s.importSection(ctx, inc.ID, sec); err != nil {
@@ -54,15 +63,15 @@ func (s *Service) fillImported(ctx context.Context, inc *debrief.Incident, rep *
 		if e.Source == "" {
 			e.Source = "import"
 		}
-		if err := s.CreateEvent(ctx, &e); err != nil {
+		if err := s.createEvent(ctx, a, &e); err != nil {
 			return prefixField(fmt.Sprintf("events[%d]", i), err)
 		}
 	}
-	for i, a := range rep.Actions {
-		act := *a
+	for i, item := range rep.Actions {
+		act := *item
 		act.ID, act.Version, act.IncidentID = 0, 0, inc.ID
 		act.OwnerID, act.Owner = nil, nil // people are matched by a later step
-		if err := s.CreateAction(ctx, &act); err != nil {
+		if err := s.createAction(ctx, a, &act); err != nil {
 			return prefixField(fmt.Sprintf("actions[%d]", i), err)
 		}
 	}

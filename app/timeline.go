@@ -41,14 +41,20 @@ func (s *Service) CreateEvent(ctx context.Context, ev *debrief.Event) error {
 	if err != nil {
 		return err
 	}
+	if _, _, err := s.editWriteUp(ctx, a, ev.IncidentID, "event.create", inIncident("event", "", ev.IncidentID)); err != nil {
+		return err
+	}
+	return s.createEvent(ctx, a, ev)
+}
+
+// createEvent stores an event whose incident a may change (the caller has
+// decided that): defaults, validation, the write and its audit entry.
+func (s *Service) createEvent(ctx context.Context, a *debrief.Actor, ev *debrief.Event) error {
 	if ev.Source == "" {
 		ev.Source = "manual"
 	}
 	if ev.Kind == "" {
 		ev.Kind = debrief.EventNote
-	}
-	if _, _, err := s.editWriteUp(ctx, a, ev.IncidentID, "event.create", inIncident("event", "", ev.IncidentID)); err != nil {
-		return err
 	}
 	if err := validateEvent(ev); err != nil {
 		return err
