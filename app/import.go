@@ -47,25 +47,39 @@ func (s *Service) fillImported(ctx context.Context, inc *debrief.Incident, rep *
 	if err != nil {
 		return err
 	}
-	if _, _, err := s.editWriteUp(ctx, a, inc.ID, "incident.import", incidentObject(inc.ID)); err != nil {
+	_, retro, err := s.editWriteUp(ctx, a, inc.ID, "incident.import", incidentObject(inc.ID))
+	if err != nil {
 		return err
 	}
 	if r := rep.Retrospective; r != nil {
 		for i, sec := range r.Sections {
-			if err := s.importSection(ctx, inc.ID, sec); err != nil {
+			if err := s.importSection(ctx, a, inc.ID, retro, sec); err != nil {
 				return prefixField(fmt.Sprintf("sections[%d]", i), err)
 			}
 		}
 	}
+	// The timeline goes in as one write with one audit entry listing every
+	// event: a postmortem can hold hundreds.
+	events := make([]*debrief.Event, 0, len(rep.Events))
 	for i, ev := range rep.Events {
 		e := *ev
 		e.ID, e.Version, e.IncidentID = 0, 0, inc.ID
 		if e.Source == "" {
 			e.Source = "import"
 		}
-		if err := s.createEvent(ctx, a, &e); err != nil {
+		if e.Kind == "" {
+			e.Kind = debrief.EventNote
+		}
+		if err := validateEvent(&e); err != nil {
 			return prefixField(fmt.Sprintf("events[%d]", i), err)
 		}
+		events = append(events, &e)
+	}
+	if len(events) > 0 {
+		if err := s.store.CreateEvents(ctx, events); err != nil {
+			return err
+		}
+		s.changed(ctx, a, "event.import", inIncident("event", fmt.Sprintf("%d events", len(events)), inc.ID), nil, events)
 	}
 	for i, item := range rep.Actions {
 		act := *item
@@ -79,18 +93,26 @@ func (s *Service) fillImported(ctx context.Context, inc *debrief.Incident, rep *
 }
 
 // importSection writes one section's body: into the template's section of
-// that key, or as a custom section when the template has none.
-func (s *Service) importSection(ctx context.Context, incidentID int64, sec *debrief.Section) error {
-	cur, err := s.FindSection(ctx, incidentID, sec.Key)
-	switch {
-	case debrief.ErrorCode(err) == debrief.ENOTFOUND:
+// that key (found in retro, loaded once for the file), or as a custom
+// section when the template has none.
+func (s *Service) importSection(ctx context.Context, a *debrief.Actor, incidentID int64, retro *debrief.Retrospective, sec *debrief.Section) error {
+	cur := retro.Section(sec.Key)
+	if cur == nil {
 		return s.CreateSection(ctx, incidentID, &debrief.Section{Key: sec.Key, Title: sec.Title, Body: sec.Body})
-	case err != nil:
+	}
+	var c checker
+	c.text("body", sec.Body, false, MaxSectionBody)
+	if c.err != nil {
+		return c.err
+	}
+	before := snapshot(cur)
+	next := *cur
+	next.Body = sec.Body
+	if err := s.store.UpdateSection(ctx, incidentID, &next); err != nil {
 		return err
 	}
-	body := sec.Body
-	_, err = s.UpdateSection(ctx, incidentID, sec.Key, debrief.SectionUpdate{Body: &body, Version: cur.Version})
-	return err
+	s.changed(ctx, a, "section.update", inIncident("section", sec.Key, incidentID), before, &next)
+	return nil
 }
 
 // prefixField puts the part's position in front of a field error's field,

@@ -43,7 +43,9 @@ type Store interface {
 	DeleteIncident(ctx context.Context, id int64) error
 
 	// Timeline events, always listed in time order (at, then id).
+	// CreateEvents stores many events in one transaction: all or none.
 	CreateEvent(ctx context.Context, ev *debrief.Event) error
+	CreateEvents(ctx context.Context, evs []*debrief.Event) error
 	FindEventByID(ctx context.Context, incidentID, id int64) (*debrief.Event, error)
 	FindEvents(ctx context.Context, f debrief.EventFilter) ([]*debrief.Event, int, error)
 	UpdateEvent(ctx context.Context, ev *debrief.Event) error

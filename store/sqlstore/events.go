@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/debrief-oss/debrief"
 )
@@ -31,21 +32,42 @@ func eventTarget(incidentID, id int64) target {
 // CreateEvent stores ev in its incident's timeline and sets its ID,
 // Version and times; At comes back in UTC, cut to the microsecond.
 func (db *DB) CreateEvent(ctx context.Context, ev *debrief.Event) error {
+	return db.CreateEvents(ctx, []*debrief.Event{ev})
+}
+
+// CreateEvents stores events in one transaction, so that an import of a
+// long timeline is one write, and either all of it or none.
+func (db *DB) CreateEvents(ctx context.Context, evs []*debrief.Event) error {
 	now := db.now()
-	var id int64
-	err := db.write().queryRow(ctx, `INSERT INTO events
-		(incident_id, at, text, source, author, url, kind, starred, hidden, version, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id`,
-		ev.IncidentID, toMicros(ev.At), ev.Text, ev.Source, ev.Author, ev.URL, ev.Kind, ev.Starred, ev.Hidden,
-		toMicros(now), toMicros(now)).Scan(&id)
-	if db.dialect.isForeignKey(err) {
-		return wrap("create event", db.missingRef(ctx, err, incidentRef(ev.IncidentID)))
+	ids := make([]int64, len(evs))
+	var failed *debrief.Event
+	err := db.inTx(ctx, func(tx runner) error {
+		for i, ev := range evs {
+			if err := insertEvent(ctx, tx, ev, now, &ids[i]); err != nil {
+				failed = ev
+				return err
+			}
+		}
+		return nil
+	})
+	if db.dialect.isForeignKey(err) && failed != nil {
+		return wrap("create event", db.missingRef(ctx, err, incidentRef(failed.IncidentID)))
 	} else if err != nil {
 		return wrap("create event", err)
 	}
-	ev.ID, ev.Version, ev.CreatedAt, ev.UpdatedAt = id, 1, now, now
-	ev.At = fromMicros(toMicros(ev.At))
+	for i, ev := range evs {
+		ev.ID, ev.Version, ev.CreatedAt, ev.UpdatedAt = ids[i], 1, now, now
+		ev.At = fromMicros(toMicros(ev.At))
+	}
 	return nil
+}
+
+func insertEvent(ctx context.Context, r runner, ev *debrief.Event, now time.Time, id *int64) error {
+	return r.queryRow(ctx, `INSERT INTO events
+		(incident_id, at, text, source, author, url, kind, starred, hidden, version, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id`,
+		ev.IncidentID, toMicros(ev.At), ev.Text, ev.Source, ev.Author, ev.URL, ev.Kind, ev.Starred, ev.Hidden,
+		toMicros(now), toMicros(now)).Scan(id)
 }
 
 // FindEventByID returns one event of the incident.

@@ -255,3 +255,32 @@ func testEventConcurrentUpdates(t *testing.T, s store.Store) {
 		t.Fatalf("after the race: version %d, text %q", got.Version, got.Text)
 	}
 }
+
+// CreateEvents stores a batch in one transaction: every event, or, when
+// one of them is refused, none.
+func testEventCreateBatch(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	inc := newIncident(t, s, "Batch")
+	batch := []*debrief.Event{
+		{IncidentID: inc.ID, At: base.Add(2 * time.Minute), Text: "later", Kind: debrief.EventNote},
+		{IncidentID: inc.ID, At: base, Text: "earlier", Kind: debrief.EventAlert},
+	}
+	noErr(t, s.CreateEvents(ctx, batch), "CreateEvents")
+	if batch[0].ID == 0 || batch[1].ID <= batch[0].ID || batch[0].Version != 1 || batch[1].CreatedAt.IsZero() {
+		t.Fatalf("batch not filled in: %+v %+v", batch[0], batch[1])
+	}
+	evs, _, err := s.FindEvents(ctx, debrief.EventFilter{IncidentID: inc.ID})
+	noErr(t, err, "FindEvents")
+	same(t, eventTexts(evs), []string{"earlier", "later"}, "batch in time order")
+
+	bad := []*debrief.Event{
+		{IncidentID: inc.ID, At: base, Text: "would be kept", Kind: debrief.EventNote},
+		{IncidentID: 777, At: base, Text: "orphan", Kind: debrief.EventNote},
+	}
+	wantCode(t, s.CreateEvents(ctx, bad), debrief.ENOTFOUND, "CreateEvents with a missing incident")
+	evs, n, err := s.FindEvents(ctx, debrief.EventFilter{IncidentID: inc.ID})
+	noErr(t, err, "FindEvents")
+	if n != 2 || len(evs) != 2 {
+		t.Fatalf("a refused batch left %d events, want the 2 from before", n)
+	}
+}

@@ -41,6 +41,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 
 		{"EventCreateFind", testEventCreateFind},
 		{"EventMissingIncident", testEventMissingIncident},
+		{"EventCreateBatch", testEventCreateBatch},
 		{"EventTimeOrder", testEventTimeOrder},
 		{"EventFilters", testEventFilters},
 		{"EventPagination", testEventPagination},
