@@ -66,20 +66,7 @@ func TestUpgradeFromInit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	exec := func(ctx context.Context, query string) error {
-		_, err := raw.ExecContext(ctx, query)
-		return err
-	}
-	for _, q := range []string{
-		"CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
-		string(init),
-		"INSERT INTO schema_migrations VALUES (1, '0001_init.sql', 0)",
-	} {
-		if err := exec(t.Context(), q); err != nil {
-			t.Fatal(err)
-		}
-	}
-	storetest.UpgradeFromInit(t, exec, func() store.Store {
+	storetest.UpgradeFromInit(t, raw, string(init), func() store.Store {
 		s, err := sqlite.Open(t.Context(), path)
 		if err != nil {
 			t.Fatalf("Open: %v", err)

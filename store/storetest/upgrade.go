@@ -1,7 +1,7 @@
 package storetest
 
 import (
-	"context"
+	"database/sql"
 	"testing"
 
 	"github.com/debrief-oss/debrief"
@@ -9,14 +9,18 @@ import (
 )
 
 // UpgradeFromInit checks that the migrations after 0001_init keep the data
-// of a database made before accounts existed. exec runs raw SQL on a
-// database holding the 0001 schema only (recorded as applied in
-// schema_migrations); migrate then opens a store on it and runs Migrate.
-// Existing incidents must stay visible to their team only, and existing
-// retrospectives be unrestricted with no readers.
-func UpgradeFromInit(t *testing.T, exec func(ctx context.Context, query string) error, migrate func() store.Store) {
+// of a database made before accounts existed. raw is a connection to an
+// empty database of the engine; initSQL is the engine's 0001_init.sql,
+// which is applied and recorded as the only migration, as an older Debrief
+// would have left it. migrate then opens a store on that database and runs
+// Migrate. Existing incidents must stay visible to their team only, and
+// existing retrospectives be unrestricted with no readers.
+func UpgradeFromInit(t *testing.T, raw *sql.DB, initSQL string, migrate func() store.Store) {
 	ctx := t.Context()
 	for _, q := range []string{
+		"CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+		initSQL,
+		"INSERT INTO schema_migrations VALUES (1, '0001_init.sql', 0)",
 		`INSERT INTO people (name, handle, handle_key, email, search, version, created_at, updated_at)
 			VALUES ('Ada', 'ada', 'ada', '', 'ada', 1, 0, 0)`,
 		`INSERT INTO incidents (title, title_words, severity, status, team, time_zone, version, created_at, updated_at)
@@ -24,7 +28,8 @@ func UpgradeFromInit(t *testing.T, exec func(ctx context.Context, query string) 
 		`INSERT INTO retrospectives (incident_id, template, status, version, created_at, updated_at)
 			VALUES (1, 'default', 'done', 2, 0, 0)`,
 	} {
-		noErr(t, exec(ctx, q), "raw insert")
+		_, err := raw.ExecContext(ctx, q)
+		noErr(t, err, "raw setup")
 	}
 	s := migrate()
 	inc, err := s.FindIncidentByID(ctx, 1)
