@@ -140,25 +140,16 @@ func (h *Handler) listMembers(w http.ResponseWriter, r *http.Request) error {
 // member before: PUT names the membership, and sending it twice is the same
 // as sending it once.
 func (h *Handler) putMember(w http.ResponseWriter, r *http.Request) error {
-	slug, err := pathSlug(r)
+	t, userID, err := h.memberTarget(r)
 	if err != nil {
 		return err
-	}
-	userID, err := pathID(r, "userID")
-	if err != nil {
-		return err
-	}
-	if q := parseQuery(r); q.err != nil {
-		return q.err
 	}
 	var in memberPut
 	if err := decodeBody(w, r, &in); err != nil {
 		return err
 	}
-	t, err := h.svc.FindTeamBySlug(r.Context(), slug)
-	if err != nil {
-		return err
-	}
+	// The store fills in the team's slug and the user's name, so the
+	// answer is what the member list holds.
 	m := &debrief.Membership{TeamID: t.ID, UserID: userID, Role: in.Role}
 	if err := h.svc.SetMember(r.Context(), m); err != nil {
 		// The service names the membership's field; here the user is
@@ -168,36 +159,32 @@ func (h *Handler) putMember(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-	// Read it back so the answer is what the member list holds, with the
-	// team's slug and the user's name filled in.
-	if all, err := h.svc.FindMembers(r.Context(), t.ID); err == nil {
-		for _, got := range all {
-			if got.UserID == userID {
-				m = got
-				break
-			}
-		}
-	}
-	if m.TeamSlug == "" {
-		m.TeamSlug = t.Slug
-	}
 	h.writeJSON(w, r, http.StatusOK, m)
 	return nil
 }
 
-func (h *Handler) deleteMember(w http.ResponseWriter, r *http.Request) error {
+// memberTarget reads the team and the user a member route names.
+func (h *Handler) memberTarget(r *http.Request) (*debrief.Team, int64, error) {
 	slug, err := pathSlug(r)
 	if err != nil {
-		return err
+		return nil, 0, err
 	}
 	userID, err := pathID(r, "userID")
 	if err != nil {
-		return err
+		return nil, 0, err
 	}
 	if q := parseQuery(r); q.err != nil {
-		return q.err
+		return nil, 0, q.err
 	}
 	t, err := h.svc.FindTeamBySlug(r.Context(), slug)
+	if err != nil {
+		return nil, 0, err
+	}
+	return t, userID, nil
+}
+
+func (h *Handler) deleteMember(w http.ResponseWriter, r *http.Request) error {
+	t, userID, err := h.memberTarget(r)
 	if err != nil {
 		return err
 	}
