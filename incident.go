@@ -114,11 +114,17 @@ type Responder struct {
 // Incident is something that happened that was not meant to happen and
 // would be bad enough if it happened again.
 type Incident struct {
-	ID       int64          `json:"id"`
-	Title    string         `json:"title"`
-	Severity string         `json:"severity"`
+	ID       int64  `json:"id"`
+	Title    string `json:"title"`
+	Severity string `json:"severity"`
+	// Type is the kind of incident (security, outage, data loss...), free
+	// text that the template rules match.
+	Type     string         `json:"type"`
 	Status   IncidentStatus `json:"status"`
 	Services []string       `json:"services"`
+	// RetroRequested records that the commander asked for a retrospective
+	// where the rules leave it optional.
+	RetroRequested bool `json:"retro_requested"`
 	// Team is the slug of the team that owns the incident.
 	Team string `json:"team"`
 	// Visibility says whether people outside the team may see it.
@@ -168,14 +174,18 @@ type VisibleFilter struct {
 // IncidentUpdate changes an incident. Nil fields are left as they are.
 // Version must be the version the change was made from.
 type IncidentUpdate struct {
-	Title      *string         `json:"title"`
-	Severity   *string         `json:"severity"`
-	Status     *IncidentStatus `json:"status"`
-	Services   *[]string       `json:"services"`
-	Team       *string         `json:"team"`
-	Visibility *Visibility     `json:"visibility"`
-	TimeZone   *string         `json:"time_zone"`
-	Milestones *Milestones     `json:"milestones"`
+	Title    *string         `json:"title"`
+	Severity *string         `json:"severity"`
+	Type     *string         `json:"type"`
+	Status   *IncidentStatus `json:"status"`
+	// RetroRequested asks for (or withdraws the request for) a
+	// retrospective the rules do not require.
+	RetroRequested *bool       `json:"retro_requested"`
+	Services       *[]string   `json:"services"`
+	Team           *string     `json:"team"`
+	Visibility     *Visibility `json:"visibility"`
+	TimeZone       *string     `json:"time_zone"`
+	Milestones     *Milestones `json:"milestones"`
 	// CommanderID sets the commander; a pointer to 0 clears it.
 	CommanderID *int64       `json:"commander_id"`
 	Responders  *[]Responder `json:"responders"`

@@ -45,11 +45,17 @@ type Section struct {
 // Retrospective is the analysis of one incident, agreed by the team, with
 // agreed next steps. There is exactly one per incident.
 type Retrospective struct {
-	IncidentID int64               `json:"incident_id"`
-	WriterID   *int64              `json:"writer_id"`
-	Writer     *Person             `json:"writer,omitempty"` // filled on read
-	Template   string              `json:"template"`
-	Status     RetrospectiveStatus `json:"status"`
+	IncidentID int64   `json:"incident_id"`
+	WriterID   *int64  `json:"writer_id"`
+	Writer     *Person `json:"writer,omitempty"` // filled on read
+	Template   string  `json:"template"`
+	// TemplateTeam and TemplateVersion say which edition of the template
+	// the retrospective began with: the team whose template it is (empty
+	// for the organisation's) and its version, kept when the template
+	// changes later.
+	TemplateTeam    string              `json:"template_team"`
+	TemplateVersion int64               `json:"template_version"`
+	Status          RetrospectiveStatus `json:"status"`
 	// Restricted write-ups (a security incident, say) are shown only to
 	// the team's admins, organisation admins and the listed readers, even
 	// to people who may see the incident itself.

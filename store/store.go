@@ -69,6 +69,11 @@ type Store interface {
 	UpdateAction(ctx context.Context, a *debrief.Action) error
 	DeleteAction(ctx context.Context, incidentID, id int64) error
 
+	// Templates and the rules that choose them. Template versions are
+	// never changed once written; a new version of a name is numbered
+	// after the last (after 1 for a built-in's name in the organisation).
+	debrief.TemplateService
+
 	// People. A duplicate handle (case-insensitive, when not empty) is
 	// debrief.ECONFLICT. Deleting a person referenced as commander, responder,
 	// writer or owner clears those references.

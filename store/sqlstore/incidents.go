@@ -14,14 +14,14 @@ import (
 // Commander for a whole page.
 var incidentSelect = "SELECT i.id, i.title, i.severity, i.status, i.team, i.visibility, i.time_zone, " +
 	"i.started_at, i.detected_at, i.acknowledged_at, i.declared_at, i.mitigated_at, i.resolved_at, " +
-	"i.commander_id, i.version, i.created_at, i.updated_at, " + personCols("c") +
+	"i.commander_id, i.type, i.retro_requested, i.version, i.created_at, i.updated_at, " + personCols("c") +
 	" FROM incidents i LEFT JOIN people c ON c.id = i.commander_id"
 
 // incidentSet is the SET list of an update; incidentArgs gives its values
 // (and, in the same order, those of the INSERT).
 const incidentSet = "title = ?, title_words = ?, severity = ?, status = ?, team = ?, visibility = ?, time_zone = ?, " +
 	"started_at = ?, detected_at = ?, acknowledged_at = ?, declared_at = ?, mitigated_at = ?, resolved_at = ?, " +
-	"commander_id = ?"
+	"commander_id = ?, type = ?, retro_requested = ?"
 
 func incidentArgs(inc *debrief.Incident) []any {
 	m := &inc.Milestones
@@ -29,7 +29,7 @@ func incidentArgs(inc *debrief.Incident) []any {
 		inc.Title, titleWords(inc.Title), inc.Severity, string(inc.Status), inc.Team, string(inc.Visibility), inc.TimeZone,
 		nullMicros(m.Started), nullMicros(m.Detected), nullMicros(m.Acknowledged),
 		nullMicros(m.Declared), nullMicros(m.Mitigated), nullMicros(m.Resolved),
-		nullID(inc.CommanderID),
+		nullID(inc.CommanderID), inc.Type, inc.RetroRequested,
 	}
 }
 
@@ -42,7 +42,7 @@ func scanIncident(row rowScanner) (*debrief.Incident, error) {
 		c                personScan
 	)
 	dest := []any{&inc.ID, &inc.Title, &inc.Severity, &inc.Status, &inc.Team, &inc.Visibility, &inc.TimeZone,
-		&m[0], &m[1], &m[2], &m[3], &m[4], &m[5], &commanderID, &inc.Version, &created, &updated}
+		&m[0], &m[1], &m[2], &m[3], &m[4], &m[5], &commanderID, &inc.Type, &inc.RetroRequested, &inc.Version, &created, &updated}
 	if err := row.Scan(append(dest, c.dest()...)...); err != nil {
 		return nil, err
 	}
@@ -74,8 +74,8 @@ func (db *DB) CreateIncident(ctx context.Context, inc *debrief.Incident, retro *
 		args := append(incidentArgs(inc), toMicros(now), toMicros(now))
 		err := tx.queryRow(ctx, `INSERT INTO incidents (title, title_words, severity, status, team, visibility, time_zone,
 			started_at, detected_at, acknowledged_at, declared_at, mitigated_at, resolved_at,
-			commander_id, version, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id`, args...).Scan(&id)
+			commander_id, type, retro_requested, version, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id`, args...).Scan(&id)
 		if err != nil {
 			return err
 		}

@@ -11,7 +11,7 @@ import (
 	"github.com/debrief-oss/debrief"
 )
 
-var retrospectiveSelect = "SELECT r.incident_id, r.writer_id, r.template, r.status, r.restricted, r.version, r.created_at, r.updated_at, " +
+var retrospectiveSelect = "SELECT r.incident_id, r.writer_id, r.template, r.template_team, r.template_version, r.status, r.restricted, r.version, r.created_at, r.updated_at, " +
 	personCols("w") + " FROM retrospectives r LEFT JOIN people w ON w.id = r.writer_id"
 
 func retrospectiveName(incidentID int64) string {
@@ -53,9 +53,9 @@ func writeReaders(ctx context.Context, tx runner, incidentID int64, ids []int64)
 // positions are dense and CreateSection's "last + 1" follows on.
 func insertRetrospective(ctx context.Context, tx runner, incidentID int64, retro *debrief.Retrospective, now time.Time) error {
 	_, err := tx.exec(ctx, `INSERT INTO retrospectives
-		(incident_id, writer_id, template, status, restricted, version, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, 1, ?, ?)`,
-		incidentID, nullID(retro.WriterID), retro.Template, string(retro.Status), retro.Restricted, toMicros(now), toMicros(now))
+		(incident_id, writer_id, template, template_team, template_version, status, restricted, version, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+		incidentID, nullID(retro.WriterID), retro.Template, retro.TemplateTeam, max(retro.TemplateVersion, 1), string(retro.Status), retro.Restricted, toMicros(now), toMicros(now))
 	if err != nil {
 		return err
 	}
@@ -88,7 +88,7 @@ func findRetrospective(ctx context.Context, r runner, incidentID int64) (*debrie
 		created, updated int64
 		w                personScan
 	)
-	dest := []any{&retro.IncidentID, &writerID, &retro.Template, &retro.Status, &retro.Restricted, &retro.Version, &created, &updated}
+	dest := []any{&retro.IncidentID, &writerID, &retro.Template, &retro.TemplateTeam, &retro.TemplateVersion, &retro.Status, &retro.Restricted, &retro.Version, &created, &updated}
 	err := r.queryRow(ctx, retrospectiveSelect+" WHERE r.incident_id = ?", incidentID).Scan(append(dest, w.dest()...)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound(retrospectiveName(incidentID))
@@ -119,8 +119,8 @@ func (db *DB) UpdateRetrospective(ctx context.Context, r *debrief.Retrospective)
 	var stored *debrief.Retrospective
 	err := db.inTx(ctx, func(tx runner) error {
 		t := target{name: retrospectiveName(r.IncidentID), table: "retrospectives", where: "incident_id = ?", args: []any{r.IncidentID}}
-		err := updateVersioned(ctx, tx, t, r.Version, "writer_id = ?, template = ?, status = ?, restricted = ?, updated_at = ?",
-			nullID(r.WriterID), r.Template, string(r.Status), r.Restricted, toMicros(now))
+		err := updateVersioned(ctx, tx, t, r.Version, "writer_id = ?, template = ?, template_team = ?, template_version = ?, status = ?, restricted = ?, updated_at = ?",
+			nullID(r.WriterID), r.Template, r.TemplateTeam, max(r.TemplateVersion, 1), string(r.Status), r.Restricted, toMicros(now))
 		if err != nil {
 			return err
 		}

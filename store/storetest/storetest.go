@@ -107,6 +107,11 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"AuditLimits", testAuditLimits},
 		{"AuditOutlivesIncident", testAuditOutlivesIncident},
 
+		{"TemplateVersions", testTemplateVersions},
+		{"TemplateConcurrentVersions", testTemplateConcurrentVersions},
+		{"TemplateRules", testTemplateRules},
+		{"TemplateFieldsRoundTrip", testTemplateFieldsRoundTrip},
+
 		{"TimesRoundTrip", testTimesRoundTrip},
 		{"TextRoundTrip", testTextRoundTrip},
 	}
