@@ -32,6 +32,7 @@ func responders(in []responderInput) []debrief.Responder {
 type incidentCreate struct {
 	Title       string                 `json:"title"`
 	Severity    string                 `json:"severity"`
+	Type        string                 `json:"type"`
 	Status      debrief.IncidentStatus `json:"status"`
 	Services    []string               `json:"services"`
 	Team        string                 `json:"team"`
@@ -47,6 +48,8 @@ type incidentCreate struct {
 type incidentPatch struct {
 	Title       *string                 `json:"title"`
 	Severity    *string                 `json:"severity"`
+	Type        *string                 `json:"type"`
+	RetroReq    *bool                   `json:"retro_requested"`
 	Status      *debrief.IncidentStatus `json:"status"`
 	Services    *[]string               `json:"services"`
 	Team        *string                 `json:"team"`
@@ -59,7 +62,7 @@ type incidentPatch struct {
 
 func (p incidentPatch) update() debrief.IncidentUpdate {
 	upd := debrief.IncidentUpdate{
-		Title: p.Title, Severity: p.Severity, Status: p.Status, Services: p.Services,
+		Title: p.Title, Severity: p.Severity, Type: p.Type, RetroRequested: p.RetroReq, Status: p.Status, Services: p.Services,
 		Team: p.Team, TimeZone: p.TimeZone, Milestones: p.Milestones,
 		CommanderID: p.CommanderID, Version: p.Version,
 	}
@@ -107,7 +110,7 @@ func (h *Handler) createIncident(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	inc := &debrief.Incident{
-		Title: in.Title, Severity: in.Severity, Status: in.Status, Services: in.Services,
+		Title: in.Title, Severity: in.Severity, Type: in.Type, Status: in.Status, Services: in.Services,
 		Team: in.Team, Visibility: in.Visibility, TimeZone: in.TimeZone, Milestones: in.Milestones,
 		CommanderID: in.CommanderID, Responders: responders(in.Responders),
 	}

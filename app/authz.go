@@ -275,3 +275,14 @@ func issueTokens(a *debrief.Actor) error {
 	}
 	return debrief.Errorf(debrief.EFORBIDDEN, "Tokens for other users are made at the server, with debrief token create.")
 }
+
+// manageTemplates decides whether a may write templates or template rules
+// of a scope: a team's admins for the team's (team non-nil), organisation
+// admins for the organisation's. Everyone signed in may read them: a
+// template holds guidance, not incident data.
+func manageTemplates(a *debrief.Actor, team *debrief.Team) error {
+	if team == nil {
+		return manageOrganization(a)
+	}
+	return manageTeam(a, team)
+}

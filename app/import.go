@@ -24,8 +24,12 @@ func (s *Service) ImportReport(ctx context.Context, rep *debrief.Report) (*debri
 	if rep.Retrospective != nil {
 		template = rep.Retrospective.Template
 	}
-	if _, ok := s.templates[template]; !ok {
-		template = debrief.DefaultTemplateName
+	if template != "" {
+		// A file from elsewhere may name a template this Debrief does
+		// not have; then the rules choose, as for a new incident.
+		if _, err := s.resolveTemplate(ctx, inc.Team, template); err != nil {
+			template = ""
+		}
 	}
 	if err := s.CreateIncident(ctx, &inc, template); err != nil {
 		return nil, err

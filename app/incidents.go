@@ -53,13 +53,6 @@ func (s *Service) CreateIncident(ctx context.Context, inc *debrief.Incident, tem
 	if err != nil {
 		return err
 	}
-	if template == "" {
-		template = debrief.DefaultTemplateName
-	}
-	tpl, ok := s.templates[template]
-	if !ok {
-		return debrief.FieldError("template", "unknown template %q.", template)
-	}
 	if inc.Status == "" {
 		inc.Status = debrief.IncidentActive
 	}
@@ -84,7 +77,14 @@ func (s *Service) CreateIncident(ctx context.Context, inc *debrief.Incident, tem
 	if err := s.validateIncident(ctx, inc); err != nil {
 		return err
 	}
-	retro := &debrief.Retrospective{Template: tpl.Name, Status: debrief.RetroDraft, Readers: []int64{}}
+	// The rules choose the template when the caller names none; the
+	// retrospective keeps the edition it began with.
+	tpl, err := s.chooseTemplate(ctx, inc, template)
+	if err != nil {
+		return err
+	}
+	retro := &debrief.Retrospective{Template: tpl.Name, TemplateTeam: tpl.Team, TemplateVersion: tpl.Version,
+		Status: debrief.RetroDraft, Readers: []int64{}}
 	for i, ts := range tpl.Sections {
 		retro.Sections = append(retro.Sections, &debrief.Section{
 			Key: ts.Key, Title: ts.Title, Kind: ts.Kind, Position: i,
@@ -135,6 +135,12 @@ func (s *Service) UpdateIncident(ctx context.Context, id int64, upd debrief.Inci
 	}
 	if v := upd.Visibility; v != nil {
 		inc.Visibility = *v
+	}
+	if v := upd.Type; v != nil {
+		inc.Type = *v
+	}
+	if v := upd.RetroRequested; v != nil {
+		inc.RetroRequested = *v
 	}
 	if v := upd.Severity; v != nil {
 		inc.Severity = *v
@@ -269,6 +275,8 @@ func (s *Service) validateIncident(ctx context.Context, inc *debrief.Incident) e
 	inc.Title = strings.TrimSpace(inc.Title)
 	c.text("title", inc.Title, true, MaxTitle)
 	c.oneOf("severity", inc.Severity, s.severities)
+	inc.Type = strings.TrimSpace(inc.Type)
+	c.text("type", inc.Type, false, 60)
 	c.oneOf("status", string(inc.Status), statusStrings(debrief.IncidentStatuses))
 	c.text("team", inc.Team, true, MaxShortText)
 	c.oneOf("visibility", string(inc.Visibility), []string{string(debrief.VisibleToTeam), string(debrief.VisibleToOrganization)})
