@@ -107,6 +107,14 @@ func New(svc *app.Service, logger *slog.Logger) *Handler {
 		{"PUT " + Prefix + "/teams/{slug}/members/{userID}", h.putMember},
 		{"DELETE " + Prefix + "/teams/{slug}/members/{userID}", h.deleteMember},
 
+		{"GET " + Prefix + "/templates", h.listTemplates},
+		{"POST " + Prefix + "/templates", h.createTemplate},
+		{"GET " + Prefix + "/templates/{name}", h.getTemplate},
+		{"GET " + Prefix + "/templates/{name}/versions", h.listTemplateVersions},
+		{"GET " + Prefix + "/template-rules", h.listTemplateRules},
+		{"PUT " + Prefix + "/template-rules", h.putTemplateRules},
+		{"GET " + Prefix + "/incidents/{id}/requirement", h.getRequirement},
+
 		{"GET " + Prefix + "/incidents/{id}/audit", h.listIncidentAudit},
 		{"GET " + Prefix + "/audit", h.listAudit},
 		{"GET " + Prefix + "/audit.jsonl", h.exportAudit},

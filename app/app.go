@@ -23,7 +23,6 @@ import (
 type Service struct {
 	store      store.Store
 	severities []string
-	templates  map[string]debrief.Template
 	log        *slog.Logger
 	now        func() time.Time
 	limiter    *limiter
@@ -73,12 +72,8 @@ func New(st store.Store, opts ...Option) *Service {
 	s := &Service{
 		store:      st,
 		severities: debrief.DefaultSeverities,
-		templates:  map[string]debrief.Template{},
 		log:        slog.New(slog.NewTextHandler(io.Discard, nil)),
 		now:        time.Now,
-	}
-	for _, t := range debrief.BuiltinTemplates {
-		s.templates[t.Name] = t
 	}
 	for _, o := range opts {
 		o(s)
@@ -95,20 +90,16 @@ func New(st store.Store, opts ...Option) *Service {
 // Severities returns the configured severity scale, most severe first.
 func (s *Service) Severities() []string { return append([]string(nil), s.severities...) }
 
-// Templates returns the known templates, sorted by name.
+// Templates returns the built-in templates, sorted by name: the ones
+// every Debrief has, whoever asks. ListTemplates gives a team's.
 func (s *Service) Templates() []debrief.Template {
-	out := make([]debrief.Template, 0, len(s.templates))
-	for _, t := range s.templates {
+	out := make([]debrief.Template, 0, len(debrief.BuiltinTemplates))
+	for _, b := range debrief.BuiltinTemplates {
+		t, _ := builtinTemplate(b.Name)
 		out = append(out, t)
 	}
 	slices.SortFunc(out, func(a, b debrief.Template) int { return strings.Compare(a.Name, b.Name) })
 	return out
-}
-
-// Template returns the template with the given name.
-func (s *Service) Template(name string) (debrief.Template, bool) {
-	t, ok := s.templates[name]
-	return t, ok
 }
 
 var (
