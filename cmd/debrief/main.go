@@ -34,6 +34,7 @@ var commands = []command{
 	{"user", "create a user: user create --email E --name N [--admin]", runUser},
 	{"token", "make an API token for a user: token create --email E --name N", runToken},
 	{"team", "create a team: team create --name N [--slug S]", runTeam},
+	{"template", "manage templates and their rules: template import|list|export|rules", runTemplate},
 	{"version", "print the version and exit", runVersion},
 }
 

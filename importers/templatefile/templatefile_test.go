@@ -168,3 +168,25 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestRules(t *testing.T) {
+	rules, err := ParseRules("rules.yaml", []byte(`rules:
+  - name: SEV1 and SEV2 always
+    severities: [SEV1, SEV2]
+    template: default
+  - name: Others when asked
+    template: minor
+    retrospective: optional
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rules) != 2 || rules[0].Severities[1] != "SEV2" || rules[1].Retrospective != "optional" {
+		t.Fatalf("rules %+v", rules)
+	}
+	_, err = ParseRules("rules.yaml", []byte("rules:\n  - name: x\n    severity: [SEV1]\n"))
+	var e *Error
+	if !errors.As(err, &e) || e.Line != 3 || !strings.Contains(e.Msg, "severity") {
+		t.Fatalf("unknown field: %v", err)
+	}
+}

@@ -90,7 +90,7 @@ func generate(rng *rand.Rand) *debrief.Report {
 	}
 	base := pick(rng, bases)
 	inc := &debrief.Incident{
-		ID: rng.Int63n(10000), Title: genText(rng, 6), Severity: pick(rng, []string{"", "SEV1", "SEV2", "SEV3", "P0: major"}),
+		ID: rng.Int63n(10000), Title: genText(rng, 6), Severity: pick(rng, []string{"", "SEV1", "SEV2", "SEV3", "P0: major"}), Type: pick(rng, []string{"", "security", "outage"}),
 		Status: pick(rng, statuses), Team: pick(rng, []string{"", "payments", "core-infra", "équipe"}),
 		Visibility: pick(rng, []debrief.Visibility{"", debrief.VisibleToTeam, debrief.VisibleToOrganization}),
 		TimeZone:   pick(rng, zones), Commander: genPerson(rng), Version: 3, CreatedAt: base,

@@ -543,6 +543,7 @@ func (p *parser) frontMatter(src string) (*debrief.Report, error) {
 		ID:         fm.ID,
 		Title:      fm.Title,
 		Severity:   fm.Severity,
+		Type:       fm.Type,
 		Status:     debrief.IncidentStatus(fm.Status),
 		Team:       fm.Team,
 		Visibility: debrief.Visibility(fm.Visibility),

@@ -20,6 +20,7 @@ type frontMatter struct {
 	ID            int64           `yaml:"id,omitempty"`
 	Title         string          `yaml:"title"`
 	Severity      string          `yaml:"severity,omitempty"`
+	Type          string          `yaml:"type,omitempty"`
 	Status        string          `yaml:"status,omitempty"`
 	Team          string          `yaml:"team,omitempty"`
 	Visibility    string          `yaml:"visibility,omitempty"`
@@ -104,6 +105,7 @@ func Write(w io.Writer, rep *debrief.Report) error {
 		ID:         inc.ID,
 		Title:      inc.Title,
 		Severity:   inc.Severity,
+		Type:       inc.Type,
 		Status:     string(inc.Status),
 		Team:       inc.Team,
 		Visibility: string(inc.Visibility),
