@@ -91,6 +91,7 @@ func New(svc *app.Service, logger *slog.Logger, opts Options) *Handler {
 	h.post("POST /incidents/{id}/edit", h.updateIncident)
 	h.post("POST /incidents/{id}/retrospective", h.updateRetrospective)
 	h.get("GET /incidents/{id}/retrospective.md", h.downloadMarkdown)
+	h.post("POST /incidents/{id}/retrospective/request", h.requestRetrospective)
 
 	h.get("GET /incidents/{id}/sections/{key}/edit", h.editSection)
 	h.post("POST /incidents/{id}/sections/{key}/edit", h.updateSection)
@@ -131,6 +132,11 @@ func New(svc *app.Service, logger *slog.Logger, opts Options) *Handler {
 	h.post("POST /teams/{slug}", h.updateTeam)
 	h.post("POST /teams/{slug}/members", h.setMember)
 	h.post("POST /teams/{slug}/members/remove", h.removeMember)
+
+	h.get("GET /templates", h.listTemplates)
+	h.post("POST /templates", h.saveTemplate)
+	h.get("GET /templates/{name}", h.showTemplate)
+	h.post("POST /templates/rules", h.changeRules)
 
 	h.get("GET /admin/users", h.listUsers)
 	h.post("POST /admin/users", h.createUser)

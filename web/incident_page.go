@@ -21,6 +21,10 @@ import (
 type incidentPage struct {
 	layout
 	Inc         *debrief.Incident
+	// Requirement and TemplateInfo come from the template rules and the
+	// template the write-up began with.
+	Requirement  requirementView
+	TemplateInfo templateInfo
 	Path        string
 	SevClass    string
 	StatusLabel string
@@ -161,6 +165,7 @@ func (h *Handler) loadIncidentPage(r *http.Request, id int64, st pageState) (*in
 		p.TeamName = t.Name
 	}
 	p.Visibility = visibilityLabel(rep.Incident.Visibility)
+	h.fillTemplateInfo(ctx, p, rep.Incident, rep.Retrospective)
 	if retro := rep.Retrospective; retro != nil {
 		if err := h.fillAccess(r, p, retro); err != nil {
 			return nil, err

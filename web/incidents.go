@@ -16,6 +16,8 @@ import (
 type incidentForm struct {
 	Title, Severity, Status, Services, Team, TimeZone string
 	CommanderID                                       string
+	// Type is the kind of incident, matched by the template rules.
+	Type string
 	// Visibility is "" for the team's default (new incidents only).
 	Visibility string
 	// Template shapes a new incident's write-up.
@@ -34,7 +36,7 @@ type responderRow struct {
 
 var incidentLabels = map[string]string{
 	"title": "Title", "severity": "Severity", "status": "Status", "services": "Services",
-	"team": "Team", "visibility": "Who can see it", "template": "Template", "time_zone": "Time zone", "commander_id": "Incident commander",
+	"team": "Team", "visibility": "Who can see it", "template": "Template", "type": "Type", "time_zone": "Time zone", "commander_id": "Incident commander",
 	"responders":         "Responders",
 	"milestones.started": "Started", "milestones.detected": "Detected",
 	"milestones.acknowledged": "Acknowledged", "milestones.declared": "Declared",
@@ -45,6 +47,7 @@ func readIncidentForm(r *http.Request) incidentForm {
 	f := incidentForm{
 		Title:       r.PostFormValue("title"),
 		Severity:    r.PostFormValue("severity"),
+		Type:        strings.TrimSpace(r.PostFormValue("type")),
 		Status:      r.PostFormValue("status"),
 		Services:    r.PostFormValue("services"),
 		Team:        strings.TrimSpace(r.PostFormValue("team")),
@@ -73,7 +76,7 @@ func readIncidentForm(r *http.Request) incidentForm {
 func incidentFormOf(inc *debrief.Incident) incidentForm {
 	loc := zone(inc.TimeZone)
 	f := incidentForm{
-		Title: inc.Title, Severity: inc.Severity, Status: string(inc.Status),
+		Title: inc.Title, Severity: inc.Severity, Type: inc.Type, Status: string(inc.Status),
 		Services: strings.Join(inc.Services, ", "), Team: inc.Team, TimeZone: inc.TimeZone, Visibility: string(inc.Visibility),
 		CommanderID: "0", Milestones: map[string]string{}, InputZone: inc.TimeZone, Version: inc.Version,
 	}
@@ -157,9 +160,20 @@ func (h *Handler) newIncidentFormPage(r *http.Request, inc *debrief.Incident, f 
 	p.Teams = teamOptions(r, teams, f.Team)
 	p.NoTeams = len(teams) == 0
 	if inc == nil {
-		for _, t := range h.svc.Templates() {
-			p.Templates = append(p.Templates, option{Value: t.Name, Label: t.Title,
-				Selected: t.Name == f.Template || (f.Template == "" && t.Name == debrief.DefaultTemplateName)})
+		// The rules choose unless the writer picks one; a team's own
+		// templates are offered for that team (a pick for another team
+		// is refused by the service, naming the field).
+		p.Templates = []option{{Value: "", Label: "Chosen by the rules for its type and severity", Selected: f.Template == ""}}
+		list, err := h.svc.AllTemplates(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range list {
+			label := t.Title
+			if t.Team != "" {
+				label += " (team " + t.Team + ")"
+			}
+			p.Templates = append(p.Templates, option{Value: t.Name, Label: label, Selected: t.Name == f.Template})
 		}
 		// A new incident may take its team's default.
 		p.Visibilities = append([]option{{Value: "", Label: "As the team chooses", Selected: f.Visibility == ""}}, visibilityOptions(f.Visibility)...)
@@ -226,7 +240,7 @@ func (h *Handler) createIncident(w http.ResponseWriter, r *http.Request) error {
 		f.TimeZone = "UTC"
 	}
 	f.InputZone = f.TimeZone // a new incident's times are typed in its zone
-	inc := &debrief.Incident{Title: f.Title, Severity: f.Severity, Services: splitList(f.Services), Team: f.Team, TimeZone: f.TimeZone, Visibility: debrief.Visibility(f.Visibility)}
+	inc := &debrief.Incident{Title: f.Title, Severity: f.Severity, Type: f.Type, Services: splitList(f.Services), Team: f.Team, TimeZone: f.TimeZone, Visibility: debrief.Visibility(f.Visibility)}
 	if id, ok := optionalID(f.CommanderID); ok && id != 0 {
 		inc.CommanderID = &id
 	}
@@ -328,7 +342,7 @@ func (h *Handler) updateIncident(w http.ResponseWriter, r *http.Request) error {
 	}
 	var errs formErrors
 	upd := debrief.IncidentUpdate{
-		Title: &f.Title, Severity: &f.Severity, Team: &f.Team, TimeZone: &f.TimeZone, Version: f.Version,
+		Title: &f.Title, Severity: &f.Severity, Type: &f.Type, Team: &f.Team, TimeZone: &f.TimeZone, Version: f.Version,
 	}
 	if f.Visibility != "" {
 		vis := debrief.Visibility(f.Visibility)

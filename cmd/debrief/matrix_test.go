@@ -189,6 +189,7 @@ var matrixParams = map[string]string{
 	"userID":   "$viewer",
 	"uid":      "$viewer",
 	"slug":     "payments",
+	"name":     "default",
 	"tokenID":  "$token",
 	"tid":      "$token",
 	"version":  "matrix", // any version serves the file (uncached)
@@ -305,6 +306,18 @@ var matrix = map[string]matrixEntry{
 	// The audit trail: an incident's for those who see the incident (the
 	// restricted write-up's entries without their text), the whole log
 	// for organisation admins.
+	// Templates and their rules: read by everyone signed in (guidance,
+	// not incident data), written by the scope's admins (the team's
+	// admins for payments, organisation admins for the organisation).
+	"GET /api/v1/templates":                 {team: "U A A A A A A"},
+	"POST /api/v1/templates":                {team: "U A A F F F F", body: `{"team":"payments","name":"m","title":"M","sections":[{"title":"S"}]}`},
+	"GET /api/v1/templates/{name}":          {team: "U A A A A A A"},
+	"GET /api/v1/templates/{name}/versions": {team: "U A A A A A A"},
+	"GET /api/v1/template-rules":            {team: "U A A A A A A"},
+	"PUT /api/v1/template-rules":            {team: "U A F F F F F", body: `{"rules":[]}`},
+	"GET /api/v1/incidents/{id}/requirement": {
+		team: "U A A A A H A", org: "U A A A A A A", restricted: "U A A A A H A"},
+
 	"GET /api/v1/incidents/{id}/audit": {
 		team: "U A A A A H A", org: "U A A A A A A", restricted: "U A A A A H A"},
 	"GET /api/v1/audit":       {team: "U A F F F F F"},
@@ -325,6 +338,8 @@ var matrix = map[string]matrixEntry{
 		team: "U A A A A H -", org: "U A A A A A -", restricted: "U A A A A H -"},
 	"POST /incidents/{id}/edit": { // the page checks the zone before the service decides
 		team: "U A A A F H -", org: "U A A A F F -", restricted: "U A A A F H -", body: "time_zone=UTC"},
+	"POST /incidents/{id}/retrospective/request": { // an incident change, like editing its details
+		team: "U A A A F H -", org: "U A A A F F -", restricted: "U A A A F H -", body: "requested=1"},
 	"POST /incidents/{id}/retrospective": {
 		team: "U A A A F H -", org: "U A A A F F -", restricted: "U A A F F H -"},
 	"GET /incidents/{id}/retrospective.md": {
@@ -399,6 +414,11 @@ var matrix = map[string]matrixEntry{
 	"POST /teams/{slug}":                {team: "U A A F F F -"},
 	"POST /teams/{slug}/members":        {team: "U A A F F F -"},
 	"POST /teams/{slug}/members/remove": {team: "U A A F F F -", body: "user_id=$viewer"},
+
+	"GET /templates":        {team: "U A A A A A -"},
+	"POST /templates":       {team: "U A A F F F -", body: "team=payments&format=yaml&text=name%3A+m%0Atitle%3A+M%0Asections%3A%0A++-+title%3A+S%0A"},
+	"GET /templates/{name}": {team: "U A A A A A -"},
+	"POST /templates/rules": {team: "U A A F F F -", body: "team=payments&op=add&token=&template=minor"},
 
 	// The users page lists, like GET /api/v1/users, every account to
 	// admins and only oneself to anyone else; creating users and changing
