@@ -29,9 +29,8 @@ type templatesPage struct {
 	Writable []option
 	Form     templateForm
 	Errors   formErrors
-	// TemplateOptions and Severities fill the add-a-rule forms.
-	TemplateOptions []option
-	Severities      []string
+	// Severities fill the add-a-rule forms.
+	Severities []string
 }
 
 type templateRow struct {
@@ -55,6 +54,8 @@ type ruleScope struct {
 	// page is refused rather than applied to rules it did not see.
 	Token string
 	Error string
+	// Templates are the ones this scope's rules may name.
+	Templates []option
 }
 
 type ruleRow struct {
@@ -143,18 +144,33 @@ func (h *Handler) templatesPage(r *http.Request, f templateForm) (*templatesPage
 			continue
 		}
 		sc := ruleScope{Team: team, Label: scopeName(team), CanEdit: canEdit, Token: rulesToken(rs)}
+		for _, t := range all {
+			if t.Team == "" || t.Team == team {
+				label := t.Title + " (" + t.Name + ")"
+				if t.Team != "" {
+					label = t.Title + " (the team’s own)"
+				}
+				sc.Templates = append(sc.Templates, option{Value: t.Name, Label: label})
+			}
+		}
 		for i, ru := range rs {
 			sc.Rules = append(sc.Rules, ruleRow{Index: i, Name: ru.Name, Matches: ruleMatches(ru),
-				Template: ru.Template, TemplateURL: templateURL("", ru.Template, 0), Required: ru.Retrospective == debrief.RetroRequired})
+				Template: ru.Template, TemplateURL: templateURL(ruleTemplateScope(all, team, ru.Template), ru.Template, 0), Required: ru.Retrospective == debrief.RetroRequired})
 		}
 		p.Scopes = append(p.Scopes, sc)
 	}
+	return p, nil
+}
+
+// ruleTemplateScope says whose template a rule of the scope names: the
+// team's own when it has one of that name, else the organisation's.
+func ruleTemplateScope(all []*debrief.Template, team, name string) string {
 	for _, t := range all {
-		if t.Team == "" {
-			p.TemplateOptions = append(p.TemplateOptions, option{Value: t.Name, Label: t.Title + " (" + t.Name + ")"})
+		if team != "" && t.Team == team && t.Name == name {
+			return team
 		}
 	}
-	return p, nil
+	return ""
 }
 
 func ruleMatches(r *debrief.TemplateRule) string {
