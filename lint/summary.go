@@ -97,13 +97,17 @@ func checkSummaryUnsupported(c *checker) {
 	seen := map[string]bool{}
 	for _, m := range serviceRe.FindAllStringSubmatchIndex(body, -1) {
 		var name string
-		if m[2] >= 0 {
+		code := m[2] >= 0
+		if code {
 			name = body[m[2]:m[3]]
 		} else {
 			name = body[m[4]:m[5]]
 		}
 		ln := strings.ToLower(name)
-		if seen[ln] || strings.Contains(restLower, ln) || isCommonHyphenated(ln) || versionRe.MatchString(ln) || len(ln) <= 5 && strings.Count(ln, ".") > 0 && !strings.ContainsAny(ln, "-_") {
+		if code && !strings.ContainsAny(name, "-._") {
+			continue // an option or a type in code, not a service or host
+		}
+		if seen[ln] || strings.Contains(restLower, ln) || !code && isCommonHyphenated(ln) || versionRe.MatchString(ln) || len(ln) <= 5 && strings.Count(ln, ".") > 0 && !strings.ContainsAny(ln, "-_") {
 			continue
 		}
 		seen[ln] = true
@@ -112,8 +116,8 @@ func checkSummaryUnsupported(c *checker) {
 }
 
 var (
-	versionRe   = regexp.MustCompile(`^(?:[^\w.]?)v?\d+\.\d+(?:\.\d+)+|(?:^|[^\w.])v\d+(?:\.\d+)*|^v?\d+(?:\.\d+)+$`)
-	linkDefRe   = regexp.MustCompile(`(?m)^\s*\[[^\]]+\]:\s*\S+.*$`)
+	versionRe = regexp.MustCompile(`^(?:[^\w.]?)v?\d+\.\d+(?:\.\d+)+|(?:^|[^\w.])v\d+(?:\.\d+)*|^v?\d+(?:\.\d+)+$`)
+	linkDefRe = regexp.MustCompile(`(?m)^\s*\[[^\]]+\]:\s*\S+.*$`)
 )
 
 // stripLinks blanks URLs, link targets and reference definitions: their
