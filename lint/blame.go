@@ -14,7 +14,7 @@ var (
 	rootCauseRe  = regexp.MustCompile(`(?i)\broot[\s-]+caus(?:e|es|ed|ing)\b`)
 	hindsightRe  = regexp.MustCompile(`(?i)\b(?:obviously|obvious\s+(?:that|to)|it\s+was\s+(?:obvious|clear)\s+that|clearly\s+(?:should|could|would|must|ought)|in\s+hindsight|with\s+hindsight|in\s+retrospect|could\s+easily\s+have|all\s+(?:he|she|they|we|you)\s+had\s+to\s+do)\b`)
 	// A failure verb, checked for a person as its subject.
-	failVerbRe = regexp.MustCompile(`(?i)\b(?:fail(?:ed|s)?\s+to|forgot|forgotten|neglected|overlooked|ignored|missed|messed\s+up|screwed\s+up|broke|caused|made\s+(?:a|an)\s+(?:mistake|error)|did\s+not\s+(?:notice|check|verify|test|follow|read|see|catch|realise|realize|communicate|escalate|review)|didn[’']t\s+(?:notice|check|verify|test|follow|read|see|catch|realise|realize|communicate|escalate|review))\b`)
+	failVerbRe = regexp.MustCompile(`(?i)\b(?:fail(?:ed|s)?\s+to|(?:wrongly|mistakenly|incorrectly|carelessly)\s+[a-z]+|forgot|forgotten|neglected|overlooked|ignored|missed|messed\s+up|screwed\s+up|broke|caused|made\s+(?:a|an)\s+(?:mistake|error)|did\s+not\s+(?:notice|check|verify|test|follow|read|see|catch|realise|realize|communicate|escalate|review)|didn[’']t\s+(?:notice|check|verify|test|follow|read|see|catch|realise|realize|communicate|escalate|review))\b`)
 )
 
 // participles that do not end in -ed/-en/-wn/-ne.

@@ -50,17 +50,17 @@ timeline:
 
 func TestConfigErrorsNameTheField(t *testing.T) {
 	cases := map[string]string{
-		"rules:\n  blame/nope: off\n":             "team.yaml:2: rules.blame/nope: no such rule",
-		"rules:\n  blame/root-cause: loud\n":      `team.yaml:2: rules.blame/root-cause: severity "loud": want off, error, warning or info`,
-		"rule:\n  x: off\n":                       "team.yaml:1: rule: unknown field (known: rules, words, timeline)",
-		"words:\n  blames: [x]\n":                 "team.yaml:2: words.blames: unknown field (known: blame, allow, vague, people)",
-		"words:\n  allow: [\"ok\", \"  \"]\n":     "team.yaml:2: words.allow[1]: empty word",
-		"timeline:\n  max_gap: soon\n":            `team.yaml:2: timeline.max_gap: "soon" is not a positive duration`,
-		"timeline:\n  max_gap: -1h\n":             `timeline.max_gap: "-1h" is not a positive duration`,
-		"- a list\n":                              "team.yaml:1: want a mapping",
-		"rules: [1, 2]\n":                         "team.yaml:1:",
-		"rules:\n  a: b\n c: d\n":                 "team.yaml",
-		"words:\n  blame: {a: 1}\n":               "team.yaml:2:",
+		"rules:\n  blame/nope: off\n":         "team.yaml:2: rules.blame/nope: no such rule",
+		"rules:\n  blame/root-cause: loud\n":  `team.yaml:2: rules.blame/root-cause: severity "loud": want off, error, warning or info`,
+		"rule:\n  x: off\n":                   "team.yaml:1: rule: unknown field (known: rules, words, timeline)",
+		"words:\n  blames: [x]\n":             "team.yaml:2: words.blames: unknown field (known: blame, allow, vague, people)",
+		"words:\n  allow: [\"ok\", \"  \"]\n": "team.yaml:2: words.allow[1]: empty word",
+		"timeline:\n  max_gap: soon\n":        `team.yaml:2: timeline.max_gap: "soon" is not a positive duration`,
+		"timeline:\n  max_gap: -1h\n":         `timeline.max_gap: "-1h" is not a positive duration`,
+		"- a list\n":                          "team.yaml:1: want a mapping",
+		"rules: [1, 2]\n":                     "team.yaml:1:",
+		"rules:\n  a: b\n c: d\n":             "team.yaml",
+		"words:\n  blame: {a: 1}\n":           "team.yaml:2:",
 	}
 	for in, want := range cases {
 		_, err := LoadConfig("team.yaml", strings.NewReader(in))

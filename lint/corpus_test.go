@@ -40,7 +40,7 @@ func corpusFiles(t testing.TB) map[string][]byte {
 var corpusCounts = map[string]int{
 	"blame/careless":                     2,
 	"blame/human-error":                  1,
-	"blame/person-failed":                4,
+	"blame/person-failed":                5,
 	"blame/root-cause":                   12,
 	"blame/should-have":                  4,
 	"completeness/required-section":      81,
@@ -141,6 +141,7 @@ PM2021-008:20 blame/root-cause
 PM2021-008:33 blame/should-have
 PM2021-009:15 blame/root-cause
 PM2021-009:23 blame/root-cause
+PM2022-001:36 blame/person-failed
 PM2022-002:23 blame/human-error
 PM2022-004:19 blame/root-cause
 PM2024-001:8 blame/root-cause

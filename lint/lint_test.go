@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -74,6 +75,8 @@ func TestBlameRules(t *testing.T) {
 		{"@ines forgot to renew the certificate.", "blame/person-failed"},
 		{"We then accidentally missed the page.", "blame/person-failed"},
 		{"The health check failed to detect it.", ""},
+		{"We wrongly assumed the chart set limits.", "blame/person-failed"},
+		{"The chart wrongly assumed defaults.", ""},
 		{"Inbound traffic failed to reach the cluster.", ""},
 		{"The root cause was a full disk.", "blame/root-cause"},
 		{"Obviously the disk was full.", "blame/hindsight"},
@@ -262,5 +265,30 @@ func TestEveryRuleHasDocs(t *testing.T) {
 			t.Errorf("rule %q is incomplete or registered twice", r.ID)
 		}
 		seen[r.ID] = true
+	}
+}
+
+// TestEveryRuleDocumented: docs/lint.md has a section per registered rule
+// with a bad and a good example.
+func TestEveryRuleDocumented(t *testing.T) {
+	data, err := os.ReadFile("../docs/lint.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(data)
+	for _, r := range Rules() {
+		head := "### " + r.ID + " (" + string(r.Severity) + ")\n"
+		i := strings.Index(doc, head)
+		if i < 0 {
+			t.Errorf("docs/lint.md has no %q", strings.TrimSpace(head))
+			continue
+		}
+		sec := doc[i+len(head):]
+		if j := strings.Index(sec, "\n### "); j >= 0 {
+			sec = sec[:j]
+		}
+		if !strings.Contains(sec, "- Bad") || !strings.Contains(sec, "- Good") {
+			t.Errorf("docs/lint.md: %s lacks a bad or a good example", r.ID)
+		}
 	}
 }
