@@ -13,6 +13,7 @@ import (
 type text struct {
 	loc   Location
 	prose Prose
+	lower string // prose.Masked, ASCII lower case
 	// lines says whether findings in it carry a line within the text
 	// (section bodies do; one-line fields do not).
 	lines bool
@@ -95,6 +96,9 @@ func newChecker(rep *debrief.Report, cfg *Config) *checker {
 				c.texts = append(c.texts, text{loc: l, prose: c.mask(f.v), lines: f.name == "description"})
 			}
 		}
+	}
+	for i := range c.texts {
+		c.texts[i].lower = lowerASCII(c.texts[i].prose.Masked)
 	}
 	return c
 }

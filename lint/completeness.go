@@ -29,6 +29,8 @@ func checkRequiredSections(c *checker) {
 // "downtime: 1h 20m".
 var statedDurationRe = regexp.MustCompile(`(?i)\b(?:lasted|lasting|outage\s+of|downtime\s+of|downtime:?|duration:?|duration\s+of|disruption\s+of|unavailable\s+for|down\s+for|impact(?:ed)?\s+for|total\s+(?:duration|time|impact)\s*(?:of|:|was)?)\s+(?:about\s+|approximately\s+|approx\.?\s+|around\s+|roughly\s+|nearly\s+|almost\s+|~\s*|over\s+|under\s+|just\s+(?:over|under)\s+)?(\d+(?:[.,]\d+)?)\s*(h|hrs?|hours?|m|mins?|minutes?|d|days?)\b(?:\s*(?:and\s+)?(\d+)\s*(m|mins?|minutes?)\b)?`)
 
+var durationKeys = []string{"last", "outage", "downtime", "duration", "disruption", "unavailable", "down for", "impact", "total"}
+
 func checkStatedDuration(c *checker) {
 	m := &c.rep.Incident.Milestones
 	if m.Started == nil {
@@ -49,6 +51,9 @@ func checkStatedDuration(c *checker) {
 	for _, t := range c.texts {
 		if t.loc.EventIndex > 0 {
 			continue // an event tells of its moment, not of the incident
+		}
+		if !containsAny(t.lower, durationKeys) {
+			continue
 		}
 		for _, sm := range statedDurationRe.FindAllStringSubmatchIndex(t.prose.Masked, -1) {
 			s := t.prose.Masked

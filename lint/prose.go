@@ -24,6 +24,25 @@ var (
 	urlRe     = regexp.MustCompile(`(?i)\b(?:https?|ftp)://[^\s)>\]]+|\]\([^)\s]*\)|<[a-z][^<>\s]*>|\]\[[^\]]*\]`)
 )
 
+// logLevels start a log line written without a timestamp.
+var logLevels = map[string]bool{"TRACE": true, "DEBUG": true, "INFO": true, "WARN": true, "WARNING": true, "ERROR": true, "FATAL": true, "CRITICAL": true}
+
+// maybeLogLine is a cheap test before logLineRe: a log line starts with a
+// digit or a bracket, has "level=" or "]:", or starts with a level.
+func maybeLogLine(trim string) bool {
+	if trim == "" {
+		return false
+	}
+	if c := trim[0]; c == '[' || c >= '0' && c <= '9' || strings.Contains(trim, "level=") || strings.Contains(trim, "]:") {
+		return true
+	}
+	w := trim
+	if i := strings.IndexAny(w, " :\t"); i >= 0 {
+		w = w[:i]
+	}
+	return logLevels[strings.ToUpper(w)]
+}
+
 // NewProse masks text.
 func NewProse(text string) Prose {
 	b := []byte(text)
@@ -64,7 +83,7 @@ func NewProse(text string) Prose {
 			blank(start, end)
 		case strings.HasPrefix(trim, ">"):
 			blank(start, end)
-		case logLineRe.MatchString(trim):
+		case maybeLogLine(trim) && logLineRe.MatchString(trim):
 			blank(start, end)
 		}
 		if trim != "" {
@@ -78,10 +97,14 @@ func NewProse(text string) Prose {
 	}
 	masked := string(b)
 	// Inline: HTML comments, code spans, link targets and URLs, quoted speech.
-	maskPairs(b, masked, "<!--", "-->", -1)
+	if strings.Contains(masked, "<!--") {
+		maskPairs(b, masked, "<!--", "-->", -1)
+	}
 	maskCodeSpans(b)
-	for _, m := range urlRe.FindAllStringIndex(string(b), -1) {
-		blank(m[0], m[1])
+	if strings.Contains(masked, "://") || strings.Contains(masked, "](") || strings.Contains(masked, "][") || strings.IndexByte(masked, '<') >= 0 {
+		for _, m := range urlRe.FindAllStringIndex(string(b), -1) {
+			blank(m[0], m[1])
+		}
 	}
 	maskQuotes(b, '"', '"')
 	maskQuotesRune(b, "\u201c", "\u201d")

@@ -37,7 +37,7 @@ func checkSummaryParagraphs(c *checker) {
 // paragraph with the line before it.
 func paragraphs(s string) []string {
 	var out []string
-	for _, p := range regexp.MustCompile(`\n[ \t]*\n`).Split(strings.TrimSpace(s), -1) {
+	for _, p := range blankLineRe.Split(strings.TrimSpace(s), -1) {
 		if strings.TrimSpace(p) == "" {
 			continue
 		}
@@ -51,6 +51,7 @@ func paragraphs(s string) []string {
 }
 
 var (
+	blankLineRe = regexp.MustCompile(`\n[ \t]*\n`)
 	// A number with what it counts or measures.
 	numberRe = regexp.MustCompile(`(?i)(?:^|[^\w.:/-])(\d+(?:[.,]\d+)?)\s*(%|percent|ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|weeks?|k|x)?\b`)
 	clockRe  = regexp.MustCompile(`\b\d{1,2}:\d{2}\b`)
@@ -75,7 +76,7 @@ func checkSummaryUnsupported(c *checker) {
 		if m[4] >= 0 {
 			unit = strings.ToLower(body[m[4]:m[5]])
 		}
-		before, after := body[:m[2]], body[m[3]:]
+		before, after := body[max(0, m[2]-16):m[2]], body[m[3]:min(len(body), m[3]+16)]
 		if monthRe.MatchString(before) || monthRe.MatchString(after) || clockRe.MatchString(body[max(0, m[2]-3):min(len(body), m[3]+3)]) {
 			continue
 		}
