@@ -54,6 +54,8 @@ type incidentPage struct {
 	// Can says which controls to show (the service decides anyway).
 	Can    perms
 	Access accessView
+	// Lint is the checklist of lint findings (web/lint.go).
+	Lint lintView
 }
 
 // accessView is the control team admins use to restrict the write-up to
@@ -77,6 +79,8 @@ type sectionView struct {
 	Empty            bool
 	Anchor           string
 	EditURL          string
+	// Findings are the lint findings about this section (web/lint.go).
+	Findings []findingView
 }
 
 // retroView is the write-up's status and who writes it.
@@ -165,6 +169,9 @@ func (h *Handler) loadIncidentPage(r *http.Request, id int64, st pageState) (*in
 		if err := h.fillAccess(r, p, retro); err != nil {
 			return nil, err
 		}
+	}
+	if !headerOnly && rep.Retrospective != nil {
+		p.fillLint(lintFindings(rep))
 	}
 	if err := h.renderTables(p, auth.CSRFToken(ctx)); err != nil {
 		return nil, err
