@@ -241,6 +241,7 @@ func TestOtherTeamIsNotFound(t *testing.T) {
 		{method: "DELETE", path: "/api/v1/incidents/%d"},
 		{method: "GET", path: "/api/v1/incidents/%d/retrospective"},
 		{method: "GET", path: "/api/v1/incidents/%d/retrospective.md"},
+		{method: "GET", path: "/api/v1/incidents/%d/lint"},
 		{method: "GET", path: "/api/v1/incidents/%d/retrospective/sections/summary"},
 		{method: "GET", path: "/api/v1/incidents/%d/events"},
 		{method: "POST", path: "/api/v1/incidents/%d/events", body: map[string]any{"at": "2024-05-01T14:03:00Z", "text": "x"}},
@@ -350,7 +351,7 @@ func TestRestrictedRetrospective(t *testing.T) {
 	want[debrief.Incident](t, e.doAs(ann.token, "GET", incPath, nil), 200)
 	for _, p := range []string{
 		"/retrospective/sections", "/retrospective/sections/summary", "/retrospective.md", "/retrospective",
-		"/events", "/actions",
+		"/events", "/actions", "/lint",
 	} {
 		r := e.doAs(ann.token, "GET", incPath+p, nil)
 		wantError(t, r, 403, "forbidden", "")

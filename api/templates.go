@@ -197,4 +197,3 @@ func (h *Handler) getRequirement(w http.ResponseWriter, r *http.Request) error {
 func requirementOf(req app.Requirement) requirement {
 	return requirement{Required: req.Required, Requested: req.Requested, Rule: req.Rule}
 }
-

@@ -20,16 +20,16 @@ import (
 // the action items in their sections.
 type incidentPage struct {
 	layout
-	Inc         *debrief.Incident
+	Inc *debrief.Incident
 	// Requirement and TemplateInfo come from the template rules and the
 	// template the write-up began with.
 	Requirement  requirementView
 	TemplateInfo templateInfo
-	Path        string
-	SevClass    string
-	StatusLabel string
-	Commander   string
-	Responders  []responderView
+	Path         string
+	SevClass     string
+	StatusLabel  string
+	Commander    string
+	Responders   []responderView
 	// Zone is the incident's zone with its offset when the incident
 	// started (in August, Copenhagen is UTC+02:00 whatever the month of
 	// reading); every time on the page says its own offset too.
@@ -58,6 +58,8 @@ type incidentPage struct {
 	// Can says which controls to show (the service decides anyway).
 	Can    perms
 	Access accessView
+	// Lint is the checklist of lint findings (web/lint.go).
+	Lint lintView
 }
 
 // accessView is the control team admins use to restrict the write-up to
@@ -81,6 +83,8 @@ type sectionView struct {
 	Empty            bool
 	Anchor           string
 	EditURL          string
+	// Findings are the lint findings about this section (web/lint.go).
+	Findings []findingView
 }
 
 // retroView is the write-up's status and who writes it.
@@ -170,6 +174,9 @@ func (h *Handler) loadIncidentPage(r *http.Request, id int64, st pageState) (*in
 		if err := h.fillAccess(r, p, retro); err != nil {
 			return nil, err
 		}
+	}
+	if !headerOnly && rep.Retrospective != nil {
+		p.fillLint(lintFindings(rep))
 	}
 	if err := h.renderTables(p, auth.CSRFToken(ctx)); err != nil {
 		return nil, err

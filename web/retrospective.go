@@ -15,6 +15,9 @@ func (h *Handler) updateRetrospective(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
+	if err := h.confirmLint(r, id); err != nil {
+		return err
+	}
 	upd := debrief.RetrospectiveUpdate{Version: formVersion(r.PostFormValue("version"))}
 	if s := r.PostFormValue("status"); s != "" {
 		st := debrief.RetrospectiveStatus(s)

@@ -31,6 +31,7 @@ var commands = []command{
 	{"migrate", "bring the database schema up to date and exit", runMigrate},
 	{"import", "import retrospectives from Markdown files, folders or zips", runImport},
 	{"export", "write one incident's retrospective as Markdown or JSON", runExport},
+	{"lint", "check retrospectives (files, folders or --incident ID) for blame, gaps and vague actions", runLint},
 	{"user", "create a user: user create --email E --name N [--admin]", runUser},
 	{"token", "make an API token for a user: token create --email E --name N", runToken},
 	{"team", "create a team: team create --name N [--slug S]", runTeam},

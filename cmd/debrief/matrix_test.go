@@ -245,6 +245,8 @@ var matrix = map[string]matrixEntry{
 		team: "U A A A F H F", org: "U A A A F F F", restricted: "U A A F F H F"},
 	"GET /api/v1/incidents/{id}/retrospective.md": {
 		team: "U A A A A H A", org: "U A A A A A A", restricted: "U A A F F H F"},
+	"GET /api/v1/incidents/{id}/lint": { // read with the retrospective
+		team: "U A A A A H A", org: "U A A A A A A", restricted: "U A A F F H F"},
 	"GET /api/v1/incidents/{id}/retrospective/sections": {
 		team: "U A A A A H A", org: "U A A A A A A", restricted: "U A A F F H F"},
 	"POST /api/v1/incidents/{id}/retrospective/sections": {
