@@ -20,6 +20,13 @@ func (s *Service) ImportReport(ctx context.Context, rep *debrief.Report) (*debri
 	}
 	inc := *rep.Incident
 	inc.ID, inc.Version = 0, 0
+	// An id in the file is another Debrief's; the people are matched by
+	// who they are.
+	inc.CommanderID = nil
+	people := &peopleMatcher{s: s}
+	if err := people.matchIncidentPeople(ctx, &inc); err != nil {
+		return nil, errors.Join(err, people.undo(ctx))
+	}
 	template := ""
 	if rep.Retrospective != nil {
 		template = rep.Retrospective.Template
@@ -32,19 +39,19 @@ func (s *Service) ImportReport(ctx context.Context, rep *debrief.Report) (*debri
 		}
 	}
 	if err := s.CreateIncident(ctx, &inc, template); err != nil {
-		return nil, err
+		return nil, errors.Join(err, people.undo(ctx))
 	}
-	if err := s.fillImported(ctx, &inc, rep); err != nil {
+	if err := s.fillImported(ctx, &inc, rep, people); err != nil {
 		// Undo as the system: the importer may create but not delete.
 		if derr := s.store.DeleteIncident(ctx, inc.ID); derr != nil {
 			return nil, errors.Join(err, fmt.Errorf("remove the partly imported incident %d: %w", inc.ID, derr))
 		}
-		return nil, err
+		return nil, errors.Join(err, people.undo(ctx))
 	}
 	return s.FindIncidentByID(ctx, inc.ID)
 }
 
-func (s *Service) fillImported(ctx context.Context, inc *debrief.Incident, rep *debrief.Report) error {
+func (s *Service) fillImported(ctx context.Context, inc *debrief.Incident, rep *debrief.Report, people *peopleMatcher) error {
 	// Access is decided once for the whole file, not once per event: a
 	// postmortem can hold hundreds of events, all of the same incident.
 	a, err := actor(ctx)
@@ -59,6 +66,15 @@ func (s *Service) fillImported(ctx context.Context, inc *debrief.Incident, rep *
 		for i, sec := range r.Sections {
 			if err := s.importSection(ctx, a, inc.ID, retro, sec); err != nil {
 				return prefixField(fmt.Sprintf("sections[%d]", i), err)
+			}
+		}
+		writer, err := people.match(ctx, r.Writer, "writer")
+		if err != nil {
+			return err
+		}
+		if writer != nil {
+			if _, err := s.UpdateRetrospective(ctx, inc.ID, debrief.RetrospectiveUpdate{WriterID: writer, Version: retro.Version}); err != nil {
+				return prefixField("writer", err)
 			}
 		}
 	}
@@ -88,7 +104,11 @@ func (s *Service) fillImported(ctx context.Context, inc *debrief.Incident, rep *
 	for i, item := range rep.Actions {
 		act := *item
 		act.ID, act.Version, act.IncidentID = 0, 0, inc.ID
-		act.OwnerID, act.Owner = nil, nil // people are matched by a later step
+		owner, err := people.match(ctx, item.Owner, fmt.Sprintf("actions[%d].owner", i))
+		if err != nil {
+			return err
+		}
+		act.OwnerID, act.Owner = owner, nil
 		if err := s.createAction(ctx, a, &act); err != nil {
 			return prefixField(fmt.Sprintf("actions[%d]", i), err)
 		}

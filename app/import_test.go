@@ -68,3 +68,64 @@ func TestImportReportAllOrNothing(t *testing.T) {
 		wantCode(t, err, debrief.EFORBIDDEN)
 	})
 }
+
+// The people a file names are the directory's people: matched by email,
+// then handle, then a name only one person has; someone new is added once,
+// and removed again when the import is refused.
+func TestImportMatchesPeople(t *testing.T) {
+	run(t, func(t *testing.T, e *env) {
+		w := newWorld(t, e)
+		ana := &debrief.Person{Name: "Ana Alvarez", Email: "ana@example.com"}
+		bo := &debrief.Person{Name: "Bo Berg", Handle: "bo"}
+		for _, p := range []*debrief.Person{ana, bo} {
+			if err := e.svc.CreatePerson(e.sys, p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, people, _ := e.svc.FindPeople(e.sys, debrief.PersonFilter{})
+		rep := importable("payments")
+		rep.Incident.Commander = &debrief.Person{Name: "Ana A.", Email: "ANA@example.com"}
+		rep.Incident.Responders = []debrief.Responder{
+			{Person: &debrief.Person{Handle: "bo"}, Role: "ops"},
+			{Person: &debrief.Person{Name: "Cy New"}, Role: "comms"},
+			{Person: &debrief.Person{Name: "bo berg"}, Role: "again"}, // Bo, by his name: kept once
+		}
+		rep.Retrospective.Writer = &debrief.Person{Name: "Cy New"}
+		rep.Actions[0].Owner = &debrief.Person{Name: "Bo", Handle: "bo"}
+		inc, err := e.svc.ImportReport(w.actors["editor"], rep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if inc.CommanderID == nil || *inc.CommanderID != ana.ID {
+			t.Errorf("commander %v, want Ana (%d)", inc.CommanderID, ana.ID)
+		}
+		if len(inc.Responders) != 2 || inc.Responders[0].PersonID != bo.ID || inc.Responders[1].Person.Name != "Cy New" {
+			t.Errorf("responders %+v", inc.Responders)
+		}
+		cy := inc.Responders[1].PersonID
+		full, err := e.svc.FindReport(e.sys, inc.ID, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if full.Retrospective.WriterID == nil || *full.Retrospective.WriterID != cy {
+			t.Errorf("writer %v, want Cy (%d), added once", full.Retrospective.WriterID, cy)
+		}
+		if full.Actions[0].OwnerID == nil || *full.Actions[0].OwnerID != bo.ID {
+			t.Errorf("owner %v, want Bo", full.Actions[0].OwnerID)
+		}
+		if _, n, _ := e.svc.FindPeople(e.sys, debrief.PersonFilter{}); n != people+1 {
+			t.Errorf("%d people after the import, want %d (only Cy added)", n, people+1)
+		}
+
+		bad := importable("payments")
+		bad.Incident.Commander = &debrief.Person{Name: "Dee Gone"}
+		bad.Events[1].URL = "javascript:alert(1)"
+		if _, err := e.svc.ImportReport(w.actors["editor"], bad); debrief.ErrorField(err) != "events[1].url" {
+			t.Fatalf("error %v, want events[1].url", err)
+		}
+		q := "Dee Gone"
+		if found, _, _ := e.svc.FindPeople(e.sys, debrief.PersonFilter{Query: &q}); len(found) != 0 {
+			t.Errorf("a refused import left %q in the directory", found[0].Name)
+		}
+	})
+}
