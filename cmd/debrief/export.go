@@ -52,14 +52,11 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		id = n
 	}
 
-	st, err := openStore(ctx, cfg.database)
+	st, err := openMigrated(ctx, cfg.database)
 	if err != nil {
-		return fmt.Errorf("open database: %w", err)
+		return err
 	}
 	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		return fmt.Errorf("migrate database: %w", err)
-	}
 	// The operator at the server runs as the system: the files are theirs.
 	sys := debrief.WithActor(ctx, debrief.SystemActor)
 	svc := app.New(st)

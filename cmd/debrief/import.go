@@ -69,14 +69,11 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if *team == "" {
 			return usageError{"import needs --team (the slug of the team the incidents belong to), or --dry-run"}
 		}
-		st, err := openStore(ctx, cfg.database)
+		st, err := openMigrated(ctx, cfg.database)
 		if err != nil {
-			return fmt.Errorf("open database: %w", err)
+			return err
 		}
 		defer st.Close()
-		if err := st.Migrate(ctx); err != nil {
-			return fmt.Errorf("migrate database: %w", err)
-		}
 		svc = app.New(st, app.WithSeverities(cfg.severityScale()))
 	}
 	sys := debrief.WithActor(ctx, debrief.SystemActor)

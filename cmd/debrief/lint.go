@@ -84,14 +84,11 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 	var results []lintResult
 	if *incident != 0 {
-		st, err := openStore(ctx, cfg.database)
+		st, err := openMigrated(ctx, cfg.database)
 		if err != nil {
-			return fmt.Errorf("open database: %w", err)
+			return err
 		}
 		defer st.Close()
-		if err := st.Migrate(ctx); err != nil {
-			return fmt.Errorf("migrate database: %w", err)
-		}
 		// The operator at the server runs as the system, as export does.
 		sys := debrief.WithActor(ctx, debrief.SystemActor)
 		rep, err := app.New(st).FindReport(sys, *incident, false)

@@ -32,14 +32,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	start := time.Now()
 
-	st, err := openStore(ctx, cfg.database)
+	st, err := openMigrated(ctx, cfg.database)
 	if err != nil {
-		return fmt.Errorf("open database: %w", err)
+		return err
 	}
 	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		return fmt.Errorf("migrate database: %w", err)
-	}
 	svc := app.New(st, app.WithSeverities(cfg.severityScale()), app.WithLogger(log))
 	if cfg.demo {
 		loaded, err := demo.Load(ctx, svc)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/debrief-oss/debrief/store"
@@ -36,4 +37,19 @@ func engineName(dsn string) string {
 		return "postgres"
 	}
 	return "sqlite"
+}
+
+// openMigrated opens the database and brings its schema up to date, as the
+// operator commands need before they read or write; on failure nothing is
+// left open.
+func openMigrated(ctx context.Context, dsn string) (store.Store, error) {
+	st, err := openStore(ctx, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	if err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("migrate database: %w", err)
+	}
+	return st, nil
 }

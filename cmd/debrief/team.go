@@ -26,14 +26,11 @@ func runTeam(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if *name == "" {
 		return usageError{"team create needs --name"}
 	}
-	st, err := openStore(ctx, cfg.database)
+	st, err := openMigrated(ctx, cfg.database)
 	if err != nil {
-		return fmt.Errorf("open database: %w", err)
+		return err
 	}
 	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		return fmt.Errorf("migrate database: %w", err)
-	}
 	t := &debrief.Team{Name: *name, Slug: *slug, DefaultVisibility: debrief.Visibility(*visibility)}
 	if err := app.New(st).CreateTeam(debrief.WithActor(ctx, debrief.SystemActor), t); err != nil {
 		if f := debrief.ErrorField(err); f != "" {

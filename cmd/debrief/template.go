@@ -42,14 +42,11 @@ func runTemplate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if !ok || len(rest) != n {
 		return usageError{templateUsage}
 	}
-	st, err := openStore(ctx, cfg.database)
+	st, err := openMigrated(ctx, cfg.database)
 	if err != nil {
-		return fmt.Errorf("open database: %w", err)
+		return err
 	}
 	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		return fmt.Errorf("migrate database: %w", err)
-	}
 	svc := app.New(st, app.WithSeverities(cfg.severityScale()))
 	ctx = debrief.WithActor(ctx, debrief.SystemActor)
 	switch sub {

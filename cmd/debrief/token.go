@@ -31,14 +31,11 @@ func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *email == "" || *name == "" {
 		return usageError{"token create needs --email and --name"}
 	}
-	st, err := openStore(ctx, cfg.database)
+	st, err := openMigrated(ctx, cfg.database)
 	if err != nil {
-		return fmt.Errorf("open database: %w", err)
+		return err
 	}
 	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		return fmt.Errorf("migrate database: %w", err)
-	}
 	sys := debrief.WithActor(ctx, debrief.SystemActor)
 	svc := app.New(st)
 	users, _, err := svc.FindUsers(sys, store.UserFilter{Query: email})

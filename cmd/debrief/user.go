@@ -37,14 +37,11 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 
-	st, err := openStore(ctx, cfg.database)
+	st, err := openMigrated(ctx, cfg.database)
 	if err != nil {
-		return fmt.Errorf("open database: %w", err)
+		return err
 	}
 	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		return fmt.Errorf("migrate database: %w", err)
-	}
 	svc := app.New(st)
 	u := &debrief.User{Email: *email, Name: *name, OrgAdmin: *admin}
 	if err := svc.CreateUser(debrief.WithActor(ctx, debrief.SystemActor), u, password); err != nil {
