@@ -14,6 +14,7 @@ func (s *Server) chain(h http.Handler) http.Handler {
 	h = cop.Handler(h)
 	h = securityHeaders(h)
 	h = s.observe(h)
+	h = realIP(s.cfg.TrustedProxies, h)
 	return s.recoverer(h)
 }
 

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -36,6 +37,9 @@ type Config struct {
 	// logging, security headers), around the routes: authentication goes
 	// here. The first wraps the others.
 	Wrap []func(http.Handler) http.Handler
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For
+	// entries are believed (see realIP); none by default.
+	TrustedProxies []netip.Prefix
 }
 
 // Server is a running HTTP service.

@@ -20,6 +20,7 @@ type config struct {
 	severities string
 
 	secureCookies    bool
+	trustedProxies   string
 	publicURL        string
 	oidcIssuer       string
 	oidcClientID     string

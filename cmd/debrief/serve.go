@@ -16,6 +16,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
 	fs.BoolVar(&cfg.demo, "demo", false, "load an example incident with a full retrospective into an empty database, and sign in visitors from this machine as a demo user")
 	fs.BoolVar(&cfg.secureCookies, "secure-cookies", false, "mark cookies Secure even over plain HTTP (behind a proxy that ends TLS)")
+	fs.StringVar(&cfg.trustedProxies, "trusted-proxies", "", "addresses or CIDR prefixes of reverse proxies whose X-Forwarded-For is believed, comma-separated (e.g. 127.0.0.1,10.0.0.0/8)")
 	fs.StringVar(&cfg.publicURL, "public-url", "", "the address users reach Debrief at, such as https://debrief.example.com (for single sign-on)")
 	fs.StringVar(&cfg.oidcIssuer, "oidc-issuer", "", "OpenID Connect issuer URL; enables single sign-on")
 	fs.StringVar(&cfg.oidcClientID, "oidc-client-id", "", "OpenID Connect client id")

@@ -49,11 +49,16 @@ func buildServer(ctx context.Context, cfg *config, svc *app.Service, ready func(
 		}
 	}
 	authn := auth.New(svc, log, opts)
+	proxies, err := server.ParseTrustedProxies(cfg.trustedProxies)
+	if err != nil {
+		return nil, usageError{"--trusted-proxies: " + err.Error()}
+	}
 	return server.New(server.Config{
-		Addr:   cfg.addr,
-		Logger: log,
-		Ready:  ready,
-		Routes: routes,
-		Wrap:   []func(http.Handler) http.Handler{authn.Middleware},
+		TrustedProxies: proxies,
+		Addr:           cfg.addr,
+		Logger:         log,
+		Ready:          ready,
+		Routes:         routes,
+		Wrap:           []func(http.Handler) http.Handler{authn.Middleware},
 	}), nil
 }
