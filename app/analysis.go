@@ -396,3 +396,15 @@ func listWithAddresses(s *Service, ctx context.Context) func([]*debrief.Action, 
 		return acts, total, s.fillAddresses(ctx, acts...)
 	}
 }
+
+// FindAnalysisItem returns one item of an incident's analysis.
+func (s *Service) FindAnalysisItem(ctx context.Context, incidentID int64, ref string) (*debrief.AnalysisItem, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, _, err := s.writeUp(ctx, a, incidentID); err != nil {
+		return nil, err
+	}
+	return s.store.FindAnalysisItem(ctx, incidentID, strings.ToUpper(ref))
+}
