@@ -108,10 +108,11 @@ func (s *Service) CreateAnalysisItem(ctx context.Context, it *debrief.AnalysisIt
 	if err != nil {
 		return err
 	}
+	it.Ref = "" // the store numbers new items; only imports keep theirs
 	if it.Kind == debrief.KindComponent && it.Scope == "" {
 		it.Scope = debrief.ScopeSystem
 	}
-	if err := s.validateItem(ctx, inc, it); err != nil {
+	if err := s.validateItem(ctx, inc, it, true); err != nil {
 		return err
 	}
 	if err := s.store.CreateAnalysisItem(ctx, it); err != nil {
@@ -160,7 +161,7 @@ func (s *Service) UpdateAnalysisItem(ctx context.Context, incidentID int64, ref 
 	if upd.Evidence != nil {
 		it.Evidence = *upd.Evidence
 	}
-	if err := s.validateItem(ctx, inc, it); err != nil {
+	if err := s.validateItem(ctx, inc, it, true); err != nil {
 		return nil, err
 	}
 	if it.NoAction != "" && len(it.ActionIDs) > 0 {
@@ -278,8 +279,10 @@ func (s *Service) FindTrace(ctx context.Context, incidentID int64) (*debrief.Tra
 }
 
 // validateItem checks an item's fields; the store checks the refs it names
-// in the transaction that writes it.
-func (s *Service) validateItem(ctx context.Context, inc *debrief.Incident, it *debrief.AnalysisItem) error {
+// in the transaction that writes it. An import (strict false) keeps a
+// factor's category even when the team has no such category: the file's
+// analysis is kept as written, and the fishbone gives it a bone of its own.
+func (s *Service) validateItem(ctx context.Context, inc *debrief.Incident, it *debrief.AnalysisItem, strict bool) error {
 	var c checker
 	if it.CatalogID != nil && *it.CatalogID == 0 {
 		it.CatalogID = nil
@@ -325,12 +328,12 @@ func (s *Service) validateItem(ctx context.Context, inc *debrief.Incident, it *d
 		if err != nil {
 			return err
 		}
-		if it.Category == "" {
+		if it.Category == "" && strict {
 			return debrief.FieldError("category", "is required: one of %s.", strings.Join(cats, ", "))
 		}
 		if i := slices.IndexFunc(cats, func(c string) bool { return strings.EqualFold(c, it.Category) }); i >= 0 {
 			it.Category = cats[i]
-		} else {
+		} else if strict {
 			return debrief.FieldError("category", "must be one of team %s's categories: %s (got %q).", inc.Team, strings.Join(cats, ", "), it.Category)
 		}
 	}

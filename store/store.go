@@ -73,7 +73,8 @@ type Store interface {
 	// Items are listed in AnalysisKinds order then number, with Evidence
 	// (event ids, ascending) and ActionIDs (ascending) filled.
 	// CreateAnalysisItem gives the item the next ref of its kind, never one
-	// used before in the incident. Create and Update check, in the writing
+	// used before in the incident; an item that comes with a Ref (an
+	// import) keeps it (ECONFLICT when taken) and later refs come after it. Create and Update check, in the writing
 	// transaction, that every ref the item names is an item of the right
 	// kind in the incident (controller and process: components; control: a
 	// control; parent: a why), that evidence events belong to the incident

@@ -15,6 +15,9 @@ const (
 	fbLabelMax = 32 // characters of a factor shown on its rib
 )
 
+// Uncategorised is the bone of factors without a category.
+const Uncategorised = "Uncategorised"
+
 // Fishbone draws the contributing factors of a as an Ishikawa diagram: the
 // problem (title) at the head on the right, one bone per category,
 // alternating above and below the spine, and each factor as a labelled rib
@@ -25,10 +28,14 @@ func Fishbone(a *debrief.Analysis, problem string) []byte {
 	cats := slices.Clone(a.Categories)
 	byCat := map[string][]*debrief.AnalysisItem{}
 	for _, f := range a.OfKind(debrief.KindFactor) {
-		if !slices.Contains(cats, f.Category) {
-			cats = append(cats, f.Category)
+		cat := f.Category
+		if cat == "" {
+			cat = Uncategorised // imported factors wait for the team to file them
 		}
-		byCat[f.Category] = append(byCat[f.Category], f)
+		if !slices.Contains(cats, cat) {
+			cats = append(cats, cat)
+		}
+		byCat[cat] = append(byCat[cat], f)
 	}
 	if len(cats) == 0 {
 		cats = []string{"Factors"}

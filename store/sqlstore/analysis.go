@@ -258,16 +258,38 @@ func (db *DB) CreateAnalysisItem(ctx context.Context, it *debrief.AnalysisItem) 
 		} else if err != nil {
 			return err
 		}
-		it.Ref = "" // a new item has no children: no loop to look for
+		// A new item has no children yet, so there is no loop to look for.
+		asked := it.Ref
+		it.Ref = ""
 		if err := checkItemRefs(ctx, tx, it); err != nil {
 			return err
 		}
-		// The counter only grows, so a deleted item's number is never
-		// handed out again.
 		var n int
-		err = tx.queryRow(ctx, `INSERT INTO analysis_counters (incident_id, kind, last) VALUES (?, ?, 1)
-			ON CONFLICT (incident_id, kind) DO UPDATE SET last = analysis_counters.last + 1 RETURNING last`,
-			it.IncidentID, string(it.Kind)).Scan(&n)
+		if asked == "" {
+			// The counter only grows, so a deleted item's number is never
+			// handed out again.
+			err = tx.queryRow(ctx, `INSERT INTO analysis_counters (incident_id, kind, last) VALUES (?, ?, 1)
+				ON CONFLICT (incident_id, kind) DO UPDATE SET last = analysis_counters.last + 1 RETURNING last`,
+				it.IncidentID, string(it.Kind)).Scan(&n)
+		} else {
+			// An import keeps the refs of its file; the counter moves past
+			// them.
+			k, ok := debrief.KindOfRef(asked)
+			if !ok || k != it.Kind {
+				return debrief.FieldError("ref", "%q is not the ref of a %s.", asked, it.Kind)
+			}
+			n, _ = strconv.Atoi(strings.TrimPrefix(asked, prefix))
+			var one int
+			err = tx.queryRow(ctx, "SELECT 1 FROM analysis_items WHERE incident_id = ? AND ref = ?", it.IncidentID, asked).Scan(&one)
+			if err == nil {
+				return &debrief.Error{Code: debrief.ECONFLICT, Field: "ref", Message: "Analysis item " + asked + " already exists."}
+			} else if !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			_, err = tx.exec(ctx, `INSERT INTO analysis_counters (incident_id, kind, last) VALUES (?, ?, ?)
+				ON CONFLICT (incident_id, kind) DO UPDATE SET last = CASE WHEN analysis_counters.last < ? THEN ? ELSE analysis_counters.last END`,
+				it.IncidentID, string(it.Kind), n, n, n)
+		}
 		if err != nil {
 			return err
 		}
