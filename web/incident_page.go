@@ -54,6 +54,8 @@ type incidentPage struct {
 	// Can says which controls to show (the service decides anyway).
 	Can    perms
 	Access accessView
+	// Analysis is the structured analysis (analysis.go).
+	Analysis analysisPart
 }
 
 // accessView is the control team admins use to restrict the write-up to
@@ -163,6 +165,11 @@ func (h *Handler) loadIncidentPage(r *http.Request, id int64, st pageState) (*in
 	p.Visibility = visibilityLabel(rep.Incident.Visibility)
 	if retro := rep.Retrospective; retro != nil {
 		if err := h.fillAccess(r, p, retro); err != nil {
+			return nil, err
+		}
+	}
+	if !headerOnly {
+		if err := h.fillAnalysis(r, p, rep); err != nil {
 			return nil, err
 		}
 	}
