@@ -39,6 +39,9 @@ type Action struct {
 	// DropReason says why a dropped action was dropped; required then.
 	DropReason string `json:"drop_reason"`
 	TicketURL  string `json:"ticket_url"`
+	// Addresses are the refs of the analysis items ("F2") the action
+	// addresses, filled on read; see analysis.go.
+	Addresses []string `json:"addresses"`
 
 	Version   int64     `json:"version"`
 	CreatedAt time.Time `json:"created_at"`

@@ -8,4 +8,7 @@ type Report struct {
 	Retrospective *Retrospective `json:"retrospective"`
 	Events        []*Event       `json:"events"`
 	Actions       []*Action      `json:"actions"`
+	// Analysis is the structured analysis (analysis.go); nil or empty when
+	// there is none.
+	Analysis *Analysis `json:"analysis,omitempty"`
 }

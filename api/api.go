@@ -120,6 +120,7 @@ func New(svc *app.Service, logger *slog.Logger) *Handler {
 		{"GET " + Prefix + "/audit", h.listAudit},
 		{"GET " + Prefix + "/audit.jsonl", h.exportAudit},
 	}
+	h.routes = append(h.routes, h.analysisRoutes()...)
 	return h
 }
 

@@ -69,6 +69,7 @@ func loadDoc(t testing.TB) (*openapi3.T, routers.Router) {
 		}))
 		openapi3filter.RegisterBodyDecoder("text/markdown", openapi3filter.PlainBodyDecoder)
 		openapi3filter.RegisterBodyDecoder("application/x-ndjson", openapi3filter.PlainBodyDecoder)
+		openapi3filter.RegisterBodyDecoder("image/svg+xml", openapi3filter.PlainBodyDecoder)
 
 		loader := openapi3.NewLoader()
 		doc, docErr = loader.LoadFromData(api.OpenAPI())

@@ -75,7 +75,8 @@ func TestRegisterServesRoutes(t *testing.T) {
 	h := api.New(nil, nil)
 	h.Register(mux)
 	sample := strings.NewReplacer("{id}", "7", "{eventID}", "8", "{actionID}", "9", "{key}", "summary",
-		"{tokenID}", "10", "{userID}", "11", "{slug}", "payments")
+		"{tokenID}", "10", "{userID}", "11", "{slug}", "payments",
+		"{ref}", "F2", "{controlID}", "12")
 	for _, p := range h.Routes() {
 		method, path, _ := strings.Cut(p, " ")
 		r := httptest.NewRequest(method, sample.Replace(path), nil)

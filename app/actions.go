@@ -35,7 +35,7 @@ func (s *Service) FindActionByID(ctx context.Context, incidentID, id int64) (*de
 	if _, _, err := s.writeUp(ctx, a, incidentID); err != nil {
 		return nil, err
 	}
-	return s.store.FindActionByID(ctx, incidentID, id)
+	return withAddresses(s, ctx)(s.store.FindActionByID(ctx, incidentID, id))
 }
 
 // FindActions returns a page of action items and the total matching.
@@ -60,10 +60,10 @@ func (s *Service) FindActions(ctx context.Context, f debrief.ActionFilter) ([]*d
 		if _, _, err := s.writeUp(ctx, a, *f.IncidentID); err != nil {
 			return nil, 0, err
 		}
-		return s.store.FindActions(ctx, f)
+		return listWithAddresses(s, ctx)(s.store.FindActions(ctx, f))
 	}
 	if isAdmin(a) {
-		return s.store.FindActions(ctx, f)
+		return listWithAddresses(s, ctx)(s.store.FindActions(ctx, f))
 	}
 	all, err := findAll(func(offset int) ([]*debrief.Action, int, error) {
 		g := f
@@ -95,7 +95,7 @@ func (s *Service) FindActions(ctx context.Context, f debrief.ActionFilter) ([]*d
 	total := len(mine)
 	from := min(f.Offset, total)
 	to := min(from+store.PageLimit(f.Limit), total)
-	return mine[from:to], total, nil
+	return listWithAddresses(s, ctx)(mine[from:to], total, nil)
 }
 
 // CreateAction adds an action item to an incident.
@@ -129,6 +129,7 @@ func (s *Service) createAction(ctx context.Context, a *debrief.Actor, act *debri
 	if err := s.store.CreateAction(ctx, act); err != nil {
 		return err
 	}
+	act.Addresses = []string{} // a new action addresses nothing yet
 	s.changed(ctx, a, "action.create", inIncident("action", idString(act.ID), act.IncidentID), nil, act)
 	return nil
 }
@@ -182,7 +183,7 @@ func (s *Service) UpdateAction(ctx context.Context, incidentID, id int64, upd de
 	if err := s.store.UpdateAction(ctx, act); err != nil {
 		return nil, err
 	}
-	got, err := s.store.FindActionByID(ctx, incidentID, id)
+	got, err := withAddresses(s, ctx)(s.store.FindActionByID(ctx, incidentID, id))
 	if err != nil {
 		return nil, err
 	}

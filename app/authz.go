@@ -286,3 +286,32 @@ func manageTemplates(a *debrief.Actor, team *debrief.Team) error {
 	}
 	return manageTeam(a, team)
 }
+
+// seeCatalog decides whether a may read team's catalogue of safety controls
+// and its fishbone categories: its members and organisation admins. The
+// incidents a catalogue entry lists are each still decided by
+// canSeeRetrospective.
+func seeCatalog(a *debrief.Actor, team string) error {
+	if isAdmin(a) {
+		return nil
+	}
+	if _, ok := roleIn(a, team); ok {
+		return nil
+	}
+	return debrief.Errorf(debrief.EFORBIDDEN, "The catalogue of team %q is shown to its members only.", team)
+}
+
+// editCatalog decides whether a may change team's catalogue of safety
+// controls and its fishbone categories: its editors and admins.
+func editCatalog(a *debrief.Actor, team string) error {
+	if err := canWrite(a); err != nil {
+		return err
+	}
+	if isAdmin(a) {
+		return nil
+	}
+	if r, ok := roleIn(a, team); ok && r.Includes(debrief.RoleEditor) {
+		return nil
+	}
+	return forbidden("team", "Only editors of team %q can change its catalogue.", team)
+}

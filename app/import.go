@@ -101,6 +101,16 @@ func (s *Service) fillImported(ctx context.Context, inc *debrief.Incident, rep *
 		}
 		s.changed(ctx, a, "event.import", inIncident("event", fmt.Sprintf("%d events", len(events)), inc.ID), nil, events)
 	}
+	// The analysis names events by the ids they had in the report.
+	eventIDs := map[int64]int64{}
+	for i, ev := range rep.Events {
+		if ev.ID != 0 {
+			eventIDs[ev.ID] = events[i].ID
+		}
+	}
+	if err := s.importAnalysis(ctx, a, inc, rep.Analysis, eventIDs); err != nil {
+		return err
+	}
 	for i, item := range rep.Actions {
 		act := *item
 		act.ID, act.Version, act.IncidentID = 0, 0, inc.ID
@@ -110,6 +120,9 @@ func (s *Service) fillImported(ctx context.Context, inc *debrief.Incident, rep *
 		}
 		act.OwnerID, act.Owner = owner, nil
 		if err := s.createAction(ctx, a, &act); err != nil {
+			return prefixField(fmt.Sprintf("actions[%d]", i), err)
+		}
+		if err := s.importAddresses(ctx, a, &act, item.Addresses); err != nil {
 			return prefixField(fmt.Sprintf("actions[%d]", i), err)
 		}
 	}

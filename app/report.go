@@ -31,7 +31,14 @@ func (s *Service) FindReport(ctx context.Context, incidentID int64, includeHidde
 	if err != nil {
 		return nil, err
 	}
-	return &debrief.Report{Incident: inc, Retrospective: retro, Events: events, Actions: actions}, nil
+	if err := s.fillAddresses(ctx, actions...); err != nil {
+		return nil, err
+	}
+	analysis, err := s.reportAnalysis(ctx, inc)
+	if err != nil {
+		return nil, err
+	}
+	return &debrief.Report{Incident: inc, Retrospective: retro, Events: events, Actions: actions, Analysis: analysis}, nil
 }
 
 // findAll pages through a list until it has every item.

@@ -14,6 +14,10 @@ import (
 // optional ones left out), the timeline as a list in the incident's zone, and
 // the action items as a table. Hidden events are never written.
 func Markdown(w io.Writer, rep *debrief.Report) error {
+	return writeMarkdown(w, rep, MarkdownOptions{})
+}
+
+func writeMarkdown(w io.Writer, rep *debrief.Report, opts MarkdownOptions) error {
 	bw := bufio.NewWriter(w)
 	inc, retro := rep.Incident, rep.Retrospective
 	loc := inc.Location()
@@ -56,7 +60,7 @@ func Markdown(w io.Writer, rep *debrief.Report) error {
 	if retro != nil {
 		sections = retro.Sections
 	}
-	var wroteTimeline, wroteActions bool
+	var wroteTimeline, wroteActions, wroteAnalysis bool
 	for _, s := range sections {
 		body := strings.TrimSpace(s.Body)
 		switch s.Kind {
@@ -84,6 +88,10 @@ func Markdown(w io.Writer, rep *debrief.Report) error {
 			}
 			fmt.Fprintf(bw, "%s\n\n", body)
 		}
+		if s.Key == "analysis" && !wroteAnalysis && hasAnalysis(rep) {
+			wroteAnalysis = true
+			writeAnalysisMD(bw, rep, opts)
+		}
 	}
 	// A template without a timeline or actions section still exports them:
 	// the evidence and the follow-ups are never dropped.
@@ -94,6 +102,10 @@ func Markdown(w io.Writer, rep *debrief.Report) error {
 	if !wroteActions && len(rep.Actions) > 0 {
 		bw.WriteString("## Action items\n\n")
 		writeActions(bw, rep)
+	}
+	if !wroteAnalysis && hasAnalysis(rep) {
+		bw.WriteString("## Analysis\n\n")
+		writeAnalysisMD(bw, rep, opts)
 	}
 	return bw.Flush()
 }

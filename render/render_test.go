@@ -146,3 +146,36 @@ func TestMarkdownFilename(t *testing.T) {
 		}
 	}
 }
+
+func TestMarkdownAnalysis(t *testing.T) {
+	rep := &debrief.Report{
+		Incident: &debrief.Incident{ID: 7, Title: "Bad build", TimeZone: "UTC"},
+		Actions:  []*debrief.Action{{ID: 31, Title: "Synthetic traffic", Addresses: []string{"F1"}}, {ID: 32, Title: "Chore"}},
+		Analysis: &debrief.Analysis{Items: []*debrief.AnalysisItem{
+			{Kind: debrief.KindComponent, Ref: "B1", Title: "Pipeline", Scope: "system"},
+			{Kind: debrief.KindComponent, Ref: "B2", Title: "Cluster", Scope: "environment"},
+			{Kind: debrief.KindControl, Ref: "C1", Title: "Canary", Controller: "B1", Process: "B2", Action: "halt"},
+			{Kind: debrief.KindFailure, Ref: "F1", Title: "Canary blind", Control: "C1", Flaws: []string{"process_model"}, ActionIDs: []int64{31}},
+			{Kind: debrief.KindSystemic, Ref: "S2", Title: "Untested controls", NoAction: "accepted for now"},
+			{Kind: debrief.KindFactor, Ref: "CF1", Title: "Night traffic", Category: "Environment"},
+			{Kind: debrief.KindWhy, Ref: "W1", Title: "It failed"},
+			{Kind: debrief.KindWhy, Ref: "W2", Title: "No traffic", Parent: "W1"},
+		}},
+	}
+	var b strings.Builder
+	if err := render.MarkdownWith(&b, rep, render.MarkdownOptions{ControlStructureSVG: "x.control.svg", FishboneSVG: "x.fishbone.svg"}); err != nil {
+		t.Fatal(err)
+	}
+	md := b.String()
+	for _, want := range []string{
+		"## Analysis", "![Control structure](<x.control.svg>)", "### How safety controls failed",
+		"- **F1** Canary blind (control: **C1** Canary; flaws: Process model) → addressed by action #1",
+		"- **S2** Untested controls → no action: accepted for now",
+		"- **W1** It failed\n  - **W2** No traffic", "![Fishbone](<x.fishbone.svg>)",
+		"Items with neither an action nor a decision: CF1, W2", "address no item of the analysis: #2",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("export lacks %q:\n%s", want, md)
+		}
+	}
+}

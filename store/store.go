@@ -73,6 +73,47 @@ type Store interface {
 	// never changed once written; a new version of a name is numbered
 	// after the last (after 1 for a built-in's name in the organisation).
 	debrief.TemplateService
+	// The analysis of an incident (see analysis.go and docs/analysis.md).
+	// Items are listed in AnalysisKinds order then number, with Evidence
+	// (event ids, ascending) and ActionIDs (ascending) filled.
+	// CreateAnalysisItem gives the item the next ref of its kind, never one
+	// used before in the incident; an item that comes with a Ref (an
+	// import) keeps it (ECONFLICT when taken) and later refs come after it. Create and Update check, in the writing
+	// transaction, that every ref the item names is an item of the right
+	// kind in the incident (controller and process: components; control: a
+	// control; parent: a why), that evidence events belong to the incident
+	// and that a why's parents never lead back to it; a failed check is
+	// EINVALID naming the field. DeleteAnalysisItem is ECONFLICT, listing
+	// them, while other items name the item, or while action items address
+	// it and unlink is false; with unlink, those links go with it.
+	FindAnalysisItems(ctx context.Context, incidentID int64) ([]*debrief.AnalysisItem, error)
+	FindAnalysisItem(ctx context.Context, incidentID int64, ref string) (*debrief.AnalysisItem, error)
+	CreateAnalysisItem(ctx context.Context, it *debrief.AnalysisItem) error
+	UpdateAnalysisItem(ctx context.Context, it *debrief.AnalysisItem) error
+	DeleteAnalysisItem(ctx context.Context, incidentID int64, ref string, unlink bool) error
+	// SetActionLinks replaces the items an action addresses (EINVALID
+	// "addresses" for a ref that is no item of the action's incident);
+	// FindActionLinks returns, per action of the incident that has any, the
+	// refs it addresses in kind order then number.
+	SetActionLinks(ctx context.Context, incidentID, actionID int64, refs []string) error
+	FindActionLinks(ctx context.Context, incidentID int64) (map[int64][]string, error)
+	// FindTrace returns the incident's items with neither an action nor a
+	// "no action" decision, and its actions that address nothing.
+	FindTrace(ctx context.Context, incidentID int64) (*debrief.Trace, error)
+	// Fishbone categories of a team, in order; nil when it has set none.
+	FindFishboneCategories(ctx context.Context, teamID int64) ([]string, error)
+	SetFishboneCategories(ctx context.Context, teamID int64, names []string) error
+	// A team's catalogue of safety controls, listed by name. A duplicate
+	// name in a team (ignoring case) is ECONFLICT, Field "name". Deleting an
+	// entry unlinks the controls that named it. FindCatalogControlUses lists
+	// the incidents whose controls name the entry, newest first, with the
+	// failures of those controls.
+	CreateCatalogControl(ctx context.Context, c *debrief.CatalogControl) error
+	FindCatalogControlByID(ctx context.Context, id int64) (*debrief.CatalogControl, error)
+	FindCatalogControls(ctx context.Context, teamID int64) ([]*debrief.CatalogControl, error)
+	UpdateCatalogControl(ctx context.Context, c *debrief.CatalogControl) error
+	DeleteCatalogControl(ctx context.Context, id int64) error
+	FindCatalogControlUses(ctx context.Context, id int64) ([]*debrief.CatalogControlUse, error)
 
 	// People. A duplicate handle (case-insensitive, when not empty) is
 	// debrief.ECONFLICT. Deleting a person referenced as commander, responder,

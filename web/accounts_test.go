@@ -399,63 +399,81 @@ func TestEveryRouteIsCovered(t *testing.T) {
 	r, _ := e.svc.FindRetrospective(e.ctx, s.inc.ID)
 	sec, _ := e.svc.FindSection(e.ctx, s.inc.ID, "summary")
 	pt := e.team("payments")
+	an := &debrief.AnalysisItem{IncidentID: s.inc.ID, Kind: debrief.KindSystemic, Title: "Untested controls"}
+	if err := e.svc.CreateAnalysisItem(e.ctx, an); err != nil {
+		t.Fatal(err)
+	}
+	cc := &debrief.CatalogControl{Name: "Canary analysis"}
+	if err := e.svc.CreateCatalogControl(e.ctx, "payments", cc); err != nil {
+		t.Fatal(err)
+	}
 	type call struct {
 		method, path string
 		form         url.Values
 		status       int
 	}
 	calls := map[string]call{
-		"GET /{$}":                                   {"GET", "/", nil, 200},
-		"GET /incidents":                             {"GET", "/incidents", nil, 200},
-		"GET /incidents/new":                         {"GET", "/incidents/new", nil, 200},
-		"POST /incidents":                            {"POST", "/incidents", url.Values{"title": {"New"}, "severity": {"SEV2"}, "team": {"payments"}, "time_zone": {"UTC"}}, 303},
-		"GET /incidents/{id}":                        {"GET", "/incidents/" + id, nil, 200},
-		"GET /incidents/{id}/edit":                   {"GET", "/incidents/" + id + "/edit", nil, 200},
-		"POST /incidents/{id}/edit":                  {"POST", "/incidents/" + id + "/edit", editForm(s.inc), 303},
-		"POST /incidents/{id}/retrospective":         {"POST", "/incidents/" + id + "/retrospective", url.Values{"version": {itoa(r.Version)}, "writer_id": {itoa(s.bo.ID)}}, 303},
-		"GET /incidents/{id}/retrospective.md":       {"GET", "/incidents/" + id + "/retrospective.md", nil, 200},
-		"POST /incidents/{id}/retrospective/request": {"POST", "/incidents/" + id + "/retrospective/request", url.Values{"requested": {"1"}, "version": {"0"}}, 400},
-		"GET /incidents/{id}/sections/{key}/edit":    {"GET", "/incidents/" + id + "/sections/summary/edit", nil, 200},
-		"POST /incidents/{id}/sections/{key}/edit":   {"POST", "/incidents/" + id + "/sections/summary/edit", url.Values{"version": {itoa(sec.Version)}, "body": {"x"}}, 303},
-		"GET /incidents/{id}/events/new":             {"GET", "/incidents/" + id + "/events/new", nil, 200},
-		"POST /incidents/{id}/events":                {"POST", "/incidents/" + id + "/events", url.Values{"at": {"2024-03-12T14:00"}, "text": {"x"}, "kind": {"note"}}, 303},
-		"GET /incidents/{id}/events/{eid}/edit":      {"GET", "/incidents/" + id + "/events/" + itoa(s.events[0].ID) + "/edit", nil, 200},
-		"POST /incidents/{id}/events/{eid}/edit":     {"POST", "/incidents/" + id + "/events/" + itoa(s.events[1].ID) + "/edit", url.Values{"version": {itoa(s.events[1].Version)}, "at": {"2024-03-12T13:58:12"}, "text": {"y"}, "kind": {"deploy"}}, 303},
-		"POST /incidents/{id}/events/delete":         {"POST", "/incidents/" + id + "/events/delete", url.Values{"event": {itoa(s.events[3].ID)}}, 303},
-		"GET /incidents/{id}/actions/new":            {"GET", "/incidents/" + id + "/actions/new", nil, 200},
-		"POST /incidents/{id}/actions":               {"POST", "/incidents/" + id + "/actions", url.Values{"title": {"x"}}, 303},
-		"GET /incidents/{id}/actions/{aid}/edit":     {"GET", "/incidents/" + id + "/actions/" + itoa(s.actions[0].ID) + "/edit", nil, 200},
-		"POST /incidents/{id}/actions/{aid}/edit":    {"POST", "/incidents/" + id + "/actions/" + itoa(s.actions[1].ID) + "/edit", url.Values{"version": {itoa(s.actions[1].Version)}, "title": {"z"}, "priority": {"high"}, "status": {"in_progress"}}, 303},
-		"POST /incidents/{id}/actions/{aid}/status":  {"POST", "/incidents/" + id + "/actions/" + itoa(s.actions[2].ID) + "/status", url.Values{"version": {itoa(s.actions[2].Version)}, "status": {"planned"}}, 303},
-		"POST /incidents/{id}/actions/delete":        {"POST", "/incidents/" + id + "/actions/delete", url.Values{"action": {itoa(s.actions[0].ID)}}, 303},
-		"GET /incidents/{id}/audit":                  {"GET", "/incidents/" + id + "/audit", nil, 200},
-		"POST /incidents/{id}/access":                {"POST", "/incidents/" + id + "/access", url.Values{"version": {"0"}, "restricted": {"1"}}, 400},
-		"GET /people":                                {"GET", "/people", nil, 200},
-		"POST /people":                               {"POST", "/people", url.Values{"name": {"Cy"}}, 303},
-		"GET /login":                                 {"GET", "/login", nil, 303}, // signed in already
-		"POST /login":                                {"POST", "/login", url.Values{"email": {"x@example.com"}, "password": {"nope nope nope"}}, 401},
-		"POST /logout":                               {"POST", "/logout", url.Values{}, 303},
-		"GET /setup":                                 {"GET", "/setup?token=x", nil, 404}, // set up already
-		"POST /setup":                                {"POST", "/setup", url.Values{"token": {"x"}}, 404},
-		"GET /profile":                               {"GET", "/profile", nil, 200},
-		"POST /profile/password":                     {"POST", "/profile/password", url.Values{"current_password": {"x"}, "password": {"a new passphrase"}, "confirm": {"a new passphrase"}}, 403}, // single sign-on only
-		"POST /profile/tokens":                       {"POST", "/profile/tokens", url.Values{"name": {"n"}, "scope": {"read"}, "expiry": {"0"}}, 201},
-		"POST /profile/tokens/{tid}/revoke":          {"POST", "/profile/tokens/" + itoa(tok.ID) + "/revoke", url.Values{}, 303},
-		"GET /teams":                                 {"GET", "/teams", nil, 200},
-		"POST /teams":                                {"POST", "/teams", url.Values{"name": {"Search"}}, 303},
-		"GET /teams/{slug}":                          {"GET", "/teams/payments", nil, 200},
-		"POST /teams/{slug}":                         {"POST", "/teams/payments", url.Values{"version": {itoa(pt.Version)}, "name": {"Payments"}, "default_visibility": {"team"}}, 303},
-		"POST /teams/{slug}/members":                 {"POST", "/teams/payments/members", url.Values{"user_id": {itoa(other.ID)}, "role": {"editor"}}, 303},
-		"POST /teams/{slug}/members/remove":          {"POST", "/teams/payments/members/remove", url.Values{"user_id": {itoa(other.ID)}}, 303},
-		"GET /templates":                             {"GET", "/templates", nil, 200},
-		"POST /templates":                            {"POST", "/templates", url.Values{"team": {"payments"}, "format": {"yaml"}, "text": {"name: m\ntitle: M\nsections:\n  - title: S\n"}}, 303},
-		"GET /templates/{name}":                      {"GET", "/templates/default", nil, 200},
-		"POST /templates/rules":                      {"POST", "/templates/rules", url.Values{"team": {"payments"}, "op": {"add"}, "token": {""}, "template": {"minor"}}, 303},
-		"GET /admin/users":                           {"GET", "/admin/users", nil, 200},
-		"POST /admin/users":                          {"POST", "/admin/users", url.Values{"name": {"Di"}, "email": {"di@example.com"}}, 303},
-		"POST /admin/users/{uid}":                    {"POST", "/admin/users/" + itoa(other.ID), url.Values{"version": {itoa(other.Version)}, "org_admin": {"true"}}, 303},
-		"GET /static/{version}/{path...}":            {"GET", "/static/0/app.css", nil, 200},
-		"/":                                          {"GET", "/nothing/here", nil, 404},
+		"GET /{$}":                                         {"GET", "/", nil, 200},
+		"GET /incidents":                                   {"GET", "/incidents", nil, 200},
+		"GET /incidents/new":                               {"GET", "/incidents/new", nil, 200},
+		"POST /incidents":                                  {"POST", "/incidents", url.Values{"title": {"New"}, "severity": {"SEV2"}, "team": {"payments"}, "time_zone": {"UTC"}}, 303},
+		"GET /incidents/{id}":                              {"GET", "/incidents/" + id, nil, 200},
+		"GET /incidents/{id}/edit":                         {"GET", "/incidents/" + id + "/edit", nil, 200},
+		"POST /incidents/{id}/edit":                        {"POST", "/incidents/" + id + "/edit", editForm(s.inc), 303},
+		"POST /incidents/{id}/retrospective":               {"POST", "/incidents/" + id + "/retrospective", url.Values{"version": {itoa(r.Version)}, "writer_id": {itoa(s.bo.ID)}}, 303},
+		"GET /incidents/{id}/retrospective.md":             {"GET", "/incidents/" + id + "/retrospective.md", nil, 200},
+		"GET /incidents/{id}/sections/{key}/edit":          {"GET", "/incidents/" + id + "/sections/summary/edit", nil, 200},
+		"POST /incidents/{id}/sections/{key}/edit":         {"POST", "/incidents/" + id + "/sections/summary/edit", url.Values{"version": {itoa(sec.Version)}, "body": {"x"}}, 303},
+		"GET /incidents/{id}/events/new":                   {"GET", "/incidents/" + id + "/events/new", nil, 200},
+		"POST /incidents/{id}/events":                      {"POST", "/incidents/" + id + "/events", url.Values{"at": {"2024-03-12T14:00"}, "text": {"x"}, "kind": {"note"}}, 303},
+		"GET /incidents/{id}/events/{eid}/edit":            {"GET", "/incidents/" + id + "/events/" + itoa(s.events[0].ID) + "/edit", nil, 200},
+		"POST /incidents/{id}/events/{eid}/edit":           {"POST", "/incidents/" + id + "/events/" + itoa(s.events[1].ID) + "/edit", url.Values{"version": {itoa(s.events[1].Version)}, "at": {"2024-03-12T13:58:12"}, "text": {"y"}, "kind": {"deploy"}}, 303},
+		"POST /incidents/{id}/events/delete":               {"POST", "/incidents/" + id + "/events/delete", url.Values{"event": {itoa(s.events[3].ID)}}, 303},
+		"GET /incidents/{id}/actions/new":                  {"GET", "/incidents/" + id + "/actions/new", nil, 200},
+		"POST /incidents/{id}/actions":                     {"POST", "/incidents/" + id + "/actions", url.Values{"title": {"x"}}, 303},
+		"GET /incidents/{id}/actions/{aid}/edit":           {"GET", "/incidents/" + id + "/actions/" + itoa(s.actions[0].ID) + "/edit", nil, 200},
+		"POST /incidents/{id}/actions/{aid}/edit":          {"POST", "/incidents/" + id + "/actions/" + itoa(s.actions[1].ID) + "/edit", url.Values{"version": {itoa(s.actions[1].Version)}, "title": {"z"}, "priority": {"high"}, "status": {"in_progress"}}, 303},
+		"POST /incidents/{id}/actions/{aid}/status":        {"POST", "/incidents/" + id + "/actions/" + itoa(s.actions[2].ID) + "/status", url.Values{"version": {itoa(s.actions[2].Version)}, "status": {"planned"}}, 303},
+		"POST /incidents/{id}/actions/delete":              {"POST", "/incidents/" + id + "/actions/delete", url.Values{"action": {itoa(s.actions[0].ID)}}, 303},
+		"GET /incidents/{id}/audit":                        {"GET", "/incidents/" + id + "/audit", nil, 200},
+		"POST /incidents/{id}/access":                      {"POST", "/incidents/" + id + "/access", url.Values{"version": {"0"}, "restricted": {"1"}}, 400},
+		"GET /people":                                      {"GET", "/people", nil, 200},
+		"POST /people":                                     {"POST", "/people", url.Values{"name": {"Cy"}}, 303},
+		"GET /login":                                       {"GET", "/login", nil, 303}, // signed in already
+		"POST /login":                                      {"POST", "/login", url.Values{"email": {"x@example.com"}, "password": {"nope nope nope"}}, 401},
+		"POST /logout":                                     {"POST", "/logout", url.Values{}, 303},
+		"GET /setup":                                       {"GET", "/setup?token=x", nil, 404}, // set up already
+		"POST /setup":                                      {"POST", "/setup", url.Values{"token": {"x"}}, 404},
+		"GET /profile":                                     {"GET", "/profile", nil, 200},
+		"POST /profile/password":                           {"POST", "/profile/password", url.Values{"current_password": {"x"}, "password": {"a new passphrase"}, "confirm": {"a new passphrase"}}, 403}, // single sign-on only
+		"POST /profile/tokens":                             {"POST", "/profile/tokens", url.Values{"name": {"n"}, "scope": {"read"}, "expiry": {"0"}}, 201},
+		"POST /profile/tokens/{tid}/revoke":                {"POST", "/profile/tokens/" + itoa(tok.ID) + "/revoke", url.Values{}, 303},
+		"GET /teams":                                       {"GET", "/teams", nil, 200},
+		"POST /teams":                                      {"POST", "/teams", url.Values{"name": {"Search"}}, 303},
+		"GET /teams/{slug}":                                {"GET", "/teams/payments", nil, 200},
+		"POST /teams/{slug}":                               {"POST", "/teams/payments", url.Values{"version": {itoa(pt.Version)}, "name": {"Payments"}, "default_visibility": {"team"}}, 303},
+		"POST /teams/{slug}/members":                       {"POST", "/teams/payments/members", url.Values{"user_id": {itoa(other.ID)}, "role": {"editor"}}, 303},
+		"POST /teams/{slug}/members/remove":                {"POST", "/teams/payments/members/remove", url.Values{"user_id": {itoa(other.ID)}}, 303},
+		"POST /incidents/{id}/retrospective/request":       {"POST", "/incidents/" + id + "/retrospective/request", url.Values{"requested": {"1"}, "version": {"0"}}, 400},
+		"GET /templates":                                   {"GET", "/templates", nil, 200},
+		"POST /templates":                                  {"POST", "/templates", url.Values{"team": {"payments"}, "format": {"yaml"}, "text": {"name: m\ntitle: M\nsections:\n  - title: S\n"}}, 303},
+		"GET /templates/{name}":                            {"GET", "/templates/default", nil, 200},
+		"POST /templates/rules":                            {"POST", "/templates/rules", url.Values{"team": {"payments"}, "op": {"add"}, "token": {""}, "template": {"minor"}}, 303},
+		"GET /admin/users":                                 {"GET", "/admin/users", nil, 200},
+		"POST /admin/users":                                {"POST", "/admin/users", url.Values{"name": {"Di"}, "email": {"di@example.com"}}, 303},
+		"POST /admin/users/{uid}":                          {"POST", "/admin/users/" + itoa(other.ID), url.Values{"version": {itoa(other.Version)}, "org_admin": {"true"}}, 303},
+		"GET /incidents/{id}/analysis":                     {"GET", "/incidents/" + id + "/analysis", nil, 200},
+		"POST /incidents/{id}/analysis/items":              {"POST", "/incidents/" + id + "/analysis/items", url.Values{"kind": {"why"}, "title": {"Why?"}}, 303},
+		"GET /incidents/{id}/analysis/items/{ref}/edit":    {"GET", "/incidents/" + id + "/analysis/items/S1/edit", nil, 200},
+		"POST /incidents/{id}/analysis/items/{ref}/edit":   {"POST", "/incidents/" + id + "/analysis/items/S1/edit", url.Values{"version": {"1"}, "title": {"Controls never tested"}}, 303},
+		"POST /incidents/{id}/analysis/items/{ref}/delete": {"POST", "/incidents/" + id + "/analysis/items/W1/delete", url.Values{}, 303},
+		"POST /incidents/{id}/actions/{aid}/addresses":     {"POST", "/incidents/" + id + "/actions/" + itoa(s.actions[1].ID) + "/addresses", url.Values{"addresses": {"S1"}}, 303},
+		"GET /teams/{slug}/controls":                       {"GET", "/teams/payments/controls", nil, 200},
+		"POST /teams/{slug}/controls":                      {"POST", "/teams/payments/controls", url.Values{"name": {"Load shedding"}}, 303},
+		"GET /teams/{slug}/controls/{cid}":                 {"GET", "/teams/payments/controls/" + itoa(cc.ID), nil, 200},
+		"POST /teams/{slug}/categories":                    {"POST", "/teams/payments/categories", url.Values{"categories": {"Code\nConfig"}}, 303},
+		"GET /static/{version}/{path...}":                  {"GET", "/static/0/app.css", nil, 200},
+		"/":                                                {"GET", "/nothing/here", nil, 404},
 	}
 	order := []string{} // routes in the order registered; /logout runs last
 	for _, p := range e.web.Routes() {

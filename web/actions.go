@@ -53,6 +53,9 @@ type actionView struct {
 	EditURL, MoveURL string
 	// Editable rows show the edit, delete and status controls.
 	Editable bool
+	// Addresses are the refs of the analysis items it addresses, space
+	// separated (a string keeps the row comparable for the row cache).
+	Addresses string
 }
 
 func newActionsView(inc *debrief.Incident, actions []*debrief.Action, people []*debrief.Person, loc *time.Location, now time.Time) actionsView {
@@ -102,6 +105,7 @@ func newActionView(a *debrief.Action, base, today string) actionView {
 		Anchor:           "action-" + id,
 		EditURL:          base + id + "/edit",
 		MoveURL:          base + id + "/status",
+		Addresses:        strings.Join(a.Addresses, " "),
 	}
 	if a.Owner != nil {
 		av.Owner = a.Owner.Name

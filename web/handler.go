@@ -142,6 +142,8 @@ func New(svc *app.Service, logger *slog.Logger, opts Options) *Handler {
 	h.post("POST /admin/users", h.createUser)
 	h.post("POST /admin/users/{uid}", h.updateUser)
 
+	h.analysisRoutes()
+
 	h.routes = append(h.routes, route{"GET " + staticPrefix + "{version}/{path...}", http.HandlerFunc(h.static.serve)})
 	// Anything else is a page that does not exist: say so in the product's
 	// own words rather than the mux's plain-text "404 page not found".

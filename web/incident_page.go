@@ -60,6 +60,8 @@ type incidentPage struct {
 	Access accessView
 	// Lint is the checklist of lint findings (web/lint.go).
 	Lint lintView
+	// Analysis is the structured analysis (analysis.go).
+	Analysis analysisPart
 }
 
 // accessView is the control team admins use to restrict the write-up to
@@ -177,6 +179,11 @@ func (h *Handler) loadIncidentPage(r *http.Request, id int64, st pageState) (*in
 	}
 	if !headerOnly && rep.Retrospective != nil {
 		p.fillLint(lintFindings(rep))
+	}
+	if !headerOnly {
+		if err := h.fillAnalysis(r, p, rep); err != nil {
+			return nil, err
+		}
 	}
 	if err := h.renderTables(p, auth.CSRFToken(ctx)); err != nil {
 		return nil, err

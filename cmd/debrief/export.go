@@ -60,6 +60,9 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	// The operator at the server runs as the system: the files are theirs.
 	sys := debrief.WithActor(ctx, debrief.SystemActor)
 	svc := app.New(st)
+	// mdOpts names the diagrams saved next to the Markdown file being
+	// written (see saveDiagrams).
+	var mdOpts render.MarkdownOptions
 	write := func(w io.Writer, rep *debrief.Report) error {
 		switch *form {
 		case "json":
@@ -69,7 +72,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		case "debrief":
 			return format.Write(w, rep)
 		}
-		return render.Markdown(w, rep)
+		return render.MarkdownWith(w, rep, mdOpts)
 	}
 	// Debrief's own format is lossless: it keeps hidden events too.
 	hidden := *form == "debrief" || *form == "json"
@@ -81,6 +84,9 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		if *out == "-" {
 			return write(stdout, rep)
+		}
+		if mdOpts, err = saveDiagrams(*form, *out, rep); err != nil {
+			return err
 		}
 		return writeAtomic(*out, func(w io.Writer) error { return write(w, rep) })
 	}
@@ -100,6 +106,9 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 				return fmt.Errorf("incident %d: %w", inc.ID, err)
 			}
 			name := strings.TrimSuffix(render.MarkdownFilename(inc), ".md") + ext
+			if mdOpts, err = saveDiagrams(*form, filepath.Join(*out, name), rep); err != nil {
+				return err
+			}
 			if err := writeAtomic(filepath.Join(*out, name), func(w io.Writer) error { return write(w, rep) }); err != nil {
 				return err
 			}

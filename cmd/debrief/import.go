@@ -34,6 +34,7 @@ type imported struct {
 	Retrospective *debrief.Retrospective `json:"retrospective"`
 	Events        []*debrief.Event       `json:"events"`
 	Actions       []*debrief.Action      `json:"actions"`
+	Analysis      *debrief.Analysis      `json:"analysis,omitempty"`
 	Warnings      []postmortem.Warning   `json:"warnings"`
 }
 
@@ -84,7 +85,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		out, err := read(f, loc, *team)
 		if err == nil && svc != nil {
 			var inc *debrief.Incident
-			if inc, err = svc.ImportReport(sys, &debrief.Report{Incident: out.Incident, Retrospective: out.Retrospective, Events: out.Events, Actions: out.Actions}); err == nil {
+			if inc, err = svc.ImportReport(sys, &debrief.Report{Incident: out.Incident, Retrospective: out.Retrospective, Events: out.Events, Actions: out.Actions, Analysis: out.Analysis}); err == nil {
 				fmt.Fprintf(stdout, "%s: imported as incident %d (%d events, %d action items, %d warnings)\n",
 					f.name, inc.ID, len(out.Events), len(out.Actions), len(out.Warnings))
 				for _, w := range out.Warnings {
@@ -121,7 +122,7 @@ func read(f importFile, loc *time.Location, team string) (*imported, error) {
 			rep.Incident.Team = team
 		}
 		return &imported{File: f.name, Incident: rep.Incident, Retrospective: rep.Retrospective,
-			Events: rep.Events, Actions: rep.Actions, Warnings: []postmortem.Warning{}}, nil
+			Events: rep.Events, Actions: rep.Actions, Analysis: rep.Analysis, Warnings: []postmortem.Warning{}}, nil
 	}
 	d, err := postmortem.Parse(f.name, f.data, postmortem.Options{Zone: loc, Now: time.Now()})
 	if err != nil {
@@ -153,6 +154,14 @@ func fromDraft(name string, d *postmortem.Draft, team string) *imported {
 	}
 	for i := range d.Actions {
 		out.Actions = append(out.Actions, &d.Actions[i])
+	}
+	if len(d.Factors) > 0 {
+		out.Analysis = &debrief.Analysis{}
+		for i := range d.Factors {
+			f := d.Factors[i]
+			f.Ref = fmt.Sprintf("CF%d", i+1)
+			out.Analysis.Items = append(out.Analysis.Items, &f)
+		}
 	}
 	for _, s := range d.Sections {
 		// The timeline and the action items become events and items; their

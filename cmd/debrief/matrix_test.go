@@ -180,20 +180,23 @@ type matrixEntry struct {
 // matrixParams fill the path wildcards. $names are fixture values (see
 // matrixFixture.expand); $token is an API token of the acting role's own.
 var matrixParams = map[string]string{
-	"id":       "$incident",
-	"eventID":  "$event",
-	"eid":      "$event",
-	"actionID": "$action",
-	"aid":      "$action",
-	"key":      "summary",
-	"userID":   "$viewer",
-	"uid":      "$viewer",
-	"slug":     "payments",
-	"name":     "default",
-	"tokenID":  "$token",
-	"tid":      "$token",
-	"version":  "matrix", // any version serves the file (uncached)
-	"path":     "app.css",
+	"id":        "$incident",
+	"eventID":   "$event",
+	"eid":       "$event",
+	"actionID":  "$action",
+	"aid":       "$action",
+	"key":       "summary",
+	"userID":    "$viewer",
+	"uid":       "$viewer",
+	"slug":      "payments",
+	"name":      "default",
+	"ref":       "S1",       // the fixture's analysis item in each incident
+	"controlID": "$control", // the fixture's catalogue control of payments
+	"cid":       "$control",
+	"tokenID":   "$token",
+	"tid":       "$token",
+	"version":   "matrix", // any version serves the file (uncached)
+	"path":      "app.css",
 }
 
 // matrix is the access policy, route by route. Columns, in order:
@@ -428,6 +431,53 @@ var matrix = map[string]matrixEntry{
 	"GET /admin/users":        {team: "U A A A A A -"},
 	"POST /admin/users":       {team: "U A F F F F -"},
 	"POST /admin/users/{uid}": {team: "U A F F F F -", body: "org_admin=0"},
+
+	// The analysis: read and changed like the write-up it belongs to
+	// (app/authz.go, editRetrospective). A team's catalogue of safety
+	// controls and its fishbone categories: read by its members and
+	// organisation admins, changed by its editors (seeCatalog,
+	// editCatalog).
+	"GET /api/v1/incidents/{id}/analysis": {
+		team: "U A A A A H A", org: "U A A A A A A", restricted: "U A A F F H F"},
+	"GET /api/v1/incidents/{id}/analysis/trace": {
+		team: "U A A A A H A", org: "U A A A A A A", restricted: "U A A F F H F"},
+	"POST /api/v1/incidents/{id}/analysis/items": {
+		team: "U A A A F H F", org: "U A A A F F F", restricted: "U A A F F H F"},
+	"GET /api/v1/incidents/{id}/analysis/items/{ref}": {
+		team: "U A A A A H A", org: "U A A A A A A", restricted: "U A A F F H F"},
+	"PATCH /api/v1/incidents/{id}/analysis/items/{ref}": {
+		team: "U A A A F H F", org: "U A A A F F F", restricted: "U A A F F H F"},
+	"DELETE /api/v1/incidents/{id}/analysis/items/{ref}": {
+		team: "U A A A F H F", org: "U A A A F F F", restricted: "U A A F F H F"},
+	"GET /api/v1/incidents/{id}/analysis/control-structure.svg": {
+		team: "U A A A A H A", org: "U A A A A A A", restricted: "U A A F F H F"},
+	"GET /api/v1/incidents/{id}/analysis/fishbone.svg": {
+		team: "U A A A A H A", org: "U A A A A A A", restricted: "U A A F F H F"},
+	"PUT /api/v1/incidents/{id}/actions/{actionID}/addresses": {
+		team: "U A A A F H F", org: "U A A A F F F", restricted: "U A A F F H F", body: `{"addresses":[]}`},
+	"GET /api/v1/teams/{slug}/fishbone-categories":     {team: "U A A A A F A"},
+	"PUT /api/v1/teams/{slug}/fishbone-categories":     {team: "U A A A F F F", body: `{"categories":[]}`},
+	"GET /api/v1/teams/{slug}/controls":                {team: "U A A A A F A"},
+	"POST /api/v1/teams/{slug}/controls":               {team: "U A A A F F F"},
+	"GET /api/v1/teams/{slug}/controls/{controlID}":    {team: "U A A A A F A"},
+	"PATCH /api/v1/teams/{slug}/controls/{controlID}":  {team: "U A A A F F F"},
+	"DELETE /api/v1/teams/{slug}/controls/{controlID}": {team: "U A A A F F F"},
+	"GET /incidents/{id}/analysis": {
+		team: "U A A A A H -", org: "U A A A A A -", restricted: "U A A F F H -"},
+	"POST /incidents/{id}/analysis/items": {
+		team: "U A A A F H -", org: "U A A A F F -", restricted: "U A A F F H -", body: "kind=systemic&title=matrix"},
+	"GET /incidents/{id}/analysis/items/{ref}/edit": {
+		team: "U A A A A H -", org: "U A A A A A -", restricted: "U A A F F H -"},
+	"POST /incidents/{id}/analysis/items/{ref}/edit": {
+		team: "U A A A F H -", org: "U A A A F F -", restricted: "U A A F F H -", body: "title=matrix&version=1"},
+	"POST /incidents/{id}/analysis/items/{ref}/delete": {
+		team: "U A A A F H -", org: "U A A A F F -", restricted: "U A A F F H -"},
+	"POST /incidents/{id}/actions/{aid}/addresses": {
+		team: "U A A A F H -", org: "U A A A F F -", restricted: "U A A F F H -", body: "addresses=S1"},
+	"GET /teams/{slug}/controls":       {team: "U A A A A F -"},
+	"POST /teams/{slug}/controls":      {team: "U A A A F F -", body: "name=matrix"},
+	"GET /teams/{slug}/controls/{cid}": {team: "U A A A A F -"},
+	"POST /teams/{slug}/categories":    {team: "U A A A F F -", body: "categories=Code"},
 
 	// Static files, and any other address: the same for everybody.
 	"GET /static/{version}/{path...}": {team: "A A A A A A -"},
@@ -837,10 +887,21 @@ func (fx *matrixFixture) fill(ctx context.Context, st store.Store, svc *app.Serv
 				return fmt.Errorf("restrict: %w", err)
 			}
 		}
+		// One item of the analysis, S1, named by the analysis routes.
+		if err := svc.CreateAnalysisItem(sys, &debrief.AnalysisItem{IncidentID: inc.ID, Kind: debrief.KindSystemic, Title: "Controls are never tested"}); err != nil {
+			return fmt.Errorf("analysis %s: %w", scope, err)
+		}
 		fx.scoped[scope] = map[string]string{
 			"$incident": id(inc.ID), "$event": id(ev.ID), "$action": id(act.ID), "$retroVersion": id(retro.Version),
 		}
 	}
+
+	// A safety control in the payments catalogue.
+	ctl := &debrief.CatalogControl{Name: "Canary analysis"}
+	if err := svc.CreateCatalogControl(sys, payments.Slug, ctl); err != nil {
+		return fmt.Errorf("catalogue control: %w", err)
+	}
+	fx.values["$control"] = id(ctl.ID)
 
 	// A browser session per user, and a read-write API token made from
 	// it; the editor also gets a read-only one.

@@ -51,6 +51,9 @@ type Draft struct {
 	Sections []Section        `json:"sections"`
 	Events   []debrief.Event  `json:"events"`
 	Actions  []debrief.Action `json:"actions"`
+	// Factors are the contributing factors read from a "Root cause" or
+	// "Contributing factors" section (see factors.go).
+	Factors []debrief.AnalysisItem `json:"factors"`
 	// Zone is the zone the times were read in, as stated or assumed.
 	Zone     string    `json:"zone"`
 	Warnings []Warning `json:"warnings"`
@@ -289,6 +292,7 @@ func (p *parser) sections(hs []heading) {
 // key (a "Trigger" after a "Root cause") under a sub-heading of its title.
 func (p *parser) addSection(s Section, body string) {
 	s.Body = strings.TrimSpace(body)
+	p.d.Factors = append(p.d.Factors, factorsOf(s.Title, s.Body)...)
 	if i, ok := p.byKey[s.Key]; ok {
 		o := &p.d.Sections[i]
 		p.merged[i] = append(p.merged[i], "### "+s.Title+"\n\n"+s.Body)

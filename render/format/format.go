@@ -50,7 +50,7 @@ var keyRE = regexp.MustCompile(`^[A-Za-z0-9_.-]+$`)
 // as a marker.
 func markerLike(line string) bool {
 	l := strings.TrimLeft(line, `\`)
-	return strings.HasPrefix(l, sectionMarker) || l == eventsMarker || l == actionsMarker
+	return strings.HasPrefix(l, sectionMarker) || l == eventsMarker || l == actionsMarker || l == analysisMarker
 }
 
 // canonText is how multi-line texts (section bodies, event texts, action

@@ -78,7 +78,28 @@ func realistic() *debrief.Report {
 			DropReason: "The escalation policy already does this."},
 		{ID: 4, Title: "Write a runbook for rollbacks", Status: debrief.ActionProposed},
 	}
-	return &debrief.Report{Incident: inc, Retrospective: retro, Events: events, Actions: actions}
+	actions[0].Addresses = []string{"F1", "W2"}
+	actions[1].Addresses = []string{"F1", "M1"}
+	analysis := &debrief.Analysis{Items: []*debrief.AnalysisItem{
+		{Kind: debrief.KindComponent, Ref: "B1", Title: "Deploy pipeline", Scope: debrief.ScopeSystem},
+		{Kind: debrief.KindComponent, Ref: "B2", Title: "Payments API", Scope: debrief.ScopeSystem},
+		{Kind: debrief.KindComponent, Ref: "B3", Title: "Card processor", Scope: debrief.ScopeEnvironment,
+			Description: "Run by the acquirer; we see its answers only."},
+		{Kind: debrief.KindControl, Ref: "C1", Title: "Canary analysis", Controller: "B1", Process: "B2",
+			Action: "halt the rollout", Feedback: "5xx rate of the canary", How: "Compares the canary's error rate\nwith the baseline for 10 minutes."},
+		{Kind: debrief.KindControl, Ref: "C3", Title: "Connection pool limit", Controller: "B2", Process: "B3"},
+		{Kind: debrief.KindFailure, Ref: "F1", Title: "The canary passed a build that failed every wallet payment",
+			Control: "C1", Saw: "No errors: the canary served card payments only.", Reason: "Its traffic had no wallet payments.",
+			Flaws: []string{"process_model", "information"}, Evidence: []int64{1, 2}},
+		{Kind: debrief.KindSystemic, Ref: "S1", Title: "Controls are never tested against the payment mix",
+			NoAction: "Covered by the canary work in F1's action item."},
+		{Kind: debrief.KindMissing, Ref: "M1", Title: "Per-method error alert", Controller: "B1", Process: "B2"},
+		{Kind: debrief.KindFactor, Ref: "CF1", Title: "Wallet traffic is low at 10:00", Category: "Environment"},
+		{Kind: debrief.KindWhy, Ref: "W1", Title: "Checkouts failed"},
+		{Kind: debrief.KindWhy, Ref: "W2", Title: "The pool was sized for the old client", Parent: "W1"},
+		{Kind: debrief.KindWhy, Ref: "W4", Title: "Nobody saw wallet errors", Parent: "W1"},
+	}}
+	return &debrief.Report{Incident: inc, Retrospective: retro, Events: events, Actions: actions, Analysis: analysis}
 }
 
 func write(t testing.TB, rep *debrief.Report) []byte {
@@ -106,6 +127,15 @@ type carried struct {
 	Sections                                  []sectionC
 	Events                                    []eventC
 	Actions                                   []actionC
+	Analysis                                  []itemC
+}
+
+// itemC is an analysis item as the format carries it; Evidence holds
+// positions in the timeline.
+type itemC struct {
+	Ref, Kind, Title string
+	Fields           map[string]string
+	Evidence         []int
 }
 
 type personC struct{ Name, Email, Handle string }
@@ -128,6 +158,7 @@ type actionC struct {
 	Title, Description, DefinitionOfDone             string
 	Owner                                            *personC
 	Priority, DueDate, Status, DropReason, TicketURL string
+	Addresses                                        string
 }
 
 func pc(p *debrief.Person) *personC {
@@ -173,7 +204,30 @@ func canon(rep *debrief.Report) carried {
 			st = debrief.ActionProposed
 		}
 		c.Actions = append(c.Actions, actionC{canonField(a.Title), canonField(a.Description), canonField(a.DefinitionOfDone),
-			pc(a.Owner), canonField(a.Priority), canonField(a.DueDate), string(st), canonField(a.DropReason), canonField(a.TicketURL)})
+			pc(a.Owner), canonField(a.Priority), canonField(a.DueDate), string(st), canonField(a.DropReason), canonField(a.TicketURL),
+			strings.Join(a.Addresses, ",")})
+	}
+	if rep.Analysis != nil {
+		pos := map[int64]int{}
+		for i, e := range rep.Events {
+			pos[e.ID] = i + 1
+		}
+		for _, it := range rep.Analysis.Items {
+			ic := itemC{Ref: it.Ref, Kind: string(it.Kind), Title: canonField(it.Title), Fields: map[string]string{}}
+			for _, f := range itemFields {
+				if f.name != "evidence" {
+					if v := canonField(itemValue(it, f.name, nil)); v != "" {
+						ic.Fields[f.name] = v
+					}
+				}
+			}
+			for _, id := range it.Evidence {
+				if p, ok := pos[id]; ok {
+					ic.Evidence = append(ic.Evidence, p)
+				}
+			}
+			c.Analysis = append(c.Analysis, ic)
+		}
 	}
 	return c
 }

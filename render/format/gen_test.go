@@ -2,6 +2,7 @@ package format
 
 import (
 	"math/rand"
+	"strconv"
 	"strings"
 	"time"
 
@@ -142,7 +143,7 @@ func generate(rng *rand.Rand) *debrief.Report {
 			text = pick(rng, []string{"ends with {starred}", "{kind=deploy}", "a {b} {hidden}", "", "  spaced  ", "x}"})
 		}
 		rep.Events = append(rep.Events, &debrief.Event{
-			At: genTime(rng, base), Text: text, Source: pick(rng, sources), Author: pick(rng, authors), URL: pick(rng, urls),
+			ID: int64(100 + len(rep.Events)*7), At: genTime(rng, base), Text: text, Source: pick(rng, sources), Author: pick(rng, authors), URL: pick(rng, urls),
 			Kind: pick(rng, kinds), Starred: rng.Intn(4) == 0, Hidden: rng.Intn(5) == 0,
 		})
 	}
@@ -169,5 +170,77 @@ func generate(rng *rand.Rand) *debrief.Report {
 		}
 		rep.Actions = append(rep.Actions, a)
 	}
+	genAnalysis(rng, rep)
 	return rep
+}
+
+// genAnalysis gives rep a random analysis that names only what exists, with
+// gaps in the numbering as deletions leave, and links some actions to it.
+func genAnalysis(rng *rand.Rand, rep *debrief.Report) {
+	if rng.Intn(3) == 0 {
+		return
+	}
+	an := &debrief.Analysis{}
+	byKind := map[debrief.AnalysisKind][]string{}
+	pickRef := func(k debrief.AnalysisKind) string {
+		if refs := byKind[k]; len(refs) > 0 && rng.Intn(4) > 0 {
+			return pick(rng, refs)
+		}
+		return ""
+	}
+	multi := func() string {
+		switch rng.Intn(4) {
+		case 0:
+			return ""
+		case 1:
+			return genBody(rng)
+		}
+		return genText(rng, 6)
+	}
+	for _, k := range debrief.AnalysisKinds {
+		n := 0
+		for range rng.Intn(4) {
+			n += 1 + rng.Intn(2)
+			it := &debrief.AnalysisItem{Kind: k, Ref: k.Prefix() + strconv.Itoa(n), Title: genText(rng, 5), Description: multi(), NoAction: multi()}
+			if rng.Intn(6) == 0 {
+				it.Title = ""
+			}
+			switch k {
+			case debrief.KindComponent:
+				it.Scope = pick(rng, []string{"", debrief.ScopeSystem, debrief.ScopeEnvironment})
+			case debrief.KindControl, debrief.KindMissing:
+				it.Controller, it.Process = pickRef(debrief.KindComponent), pickRef(debrief.KindComponent)
+				it.Action, it.Feedback, it.How = multi(), multi(), multi()
+			case debrief.KindFailure:
+				it.Control, it.Saw, it.Reason = pickRef(debrief.KindControl), multi(), multi()
+				for _, f := range debrief.Flaws {
+					if rng.Intn(4) == 0 {
+						it.Flaws = append(it.Flaws, f)
+					}
+				}
+				for _, ev := range rep.Events {
+					if rng.Intn(3) == 0 {
+						it.Evidence = append(it.Evidence, ev.ID)
+					}
+				}
+			case debrief.KindFactor:
+				it.Category = pick(rng, []string{"", "Process", "Tooling", "équipe, people", "a: b"})
+			case debrief.KindWhy:
+				it.Parent = pickRef(debrief.KindWhy)
+			}
+			byKind[k] = append(byKind[k], it.Ref)
+			an.Items = append(an.Items, it)
+		}
+	}
+	if len(an.Items) == 0 {
+		return
+	}
+	rep.Analysis = an
+	for _, a := range rep.Actions {
+		for _, it := range an.Items {
+			if rng.Intn(5) == 0 {
+				a.Addresses = append(a.Addresses, it.Ref)
+			}
+		}
+	}
 }

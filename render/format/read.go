@@ -59,6 +59,8 @@ type parser struct {
 	lines []string
 	i     int // index of the next line
 	loc   *time.Location
+	// addressLines holds the line of each action's addresses field.
+	addressLines map[*debrief.Action]int
 }
 
 func (p *parser) errf(line int, format string, args ...any) error {
@@ -97,6 +99,7 @@ func (p *parser) parse() (*debrief.Report, error) {
 
 	seen := map[string]bool{}
 	var eventsDone, actionsDone bool
+	var analysis []*itemRead
 	for {
 		p.skipBlank()
 		if p.i >= len(p.lines) {
@@ -140,8 +143,30 @@ func (p *parser) parse() (*debrief.Report, error) {
 				return nil, err
 			}
 			rep.Actions = as
+		case line == analysisMarker:
+			if analysis != nil {
+				return nil, p.errf(ln, "a second %s list", analysisMarker)
+			}
+			p.i++
+			if analysis, err = p.analysis(); err != nil {
+				return nil, err
+			}
 		default:
 			return nil, p.errf(ln, "text outside any section (each section starts with a %s KEY --> line)", sectionMarker)
+		}
+	}
+	// Events are named by their position in the file: evidence in the
+	// analysis points at them that way.
+	for i, ev := range rep.Events {
+		ev.ID = int64(i + 1)
+	}
+	if err := p.checkAnalysis(analysis, len(rep.Events), p.addressLines, rep.Actions); err != nil {
+		return nil, err
+	}
+	if len(analysis) > 0 {
+		rep.Analysis = &debrief.Analysis{}
+		for _, r := range analysis {
+			rep.Analysis.Items = append(rep.Analysis.Items, r.it)
 		}
 	}
 	return rep, nil
@@ -163,7 +188,7 @@ func headingText(line, level string) string {
 
 // atBoundary says whether line ends a section body.
 func atBoundary(line string) bool {
-	return strings.HasPrefix(line, sectionMarker) || line == eventsMarker || line == actionsMarker
+	return strings.HasPrefix(line, sectionMarker) || line == eventsMarker || line == actionsMarker || line == analysisMarker
 }
 
 var markerRE = regexp.MustCompile(`^<!-- section: ([^ ]+)((?: [^ ]+)*) -->$`)
@@ -362,7 +387,7 @@ func parseAttrs(s string, ev *debrief.Event) error {
 	}
 }
 
-var actionFields = []string{"owner", "priority", "due", "status", "ticket", "done when", "drop reason", "description"}
+var actionFields = []string{"owner", "priority", "due", "status", "ticket", "done when", "drop reason", "addresses", "description"}
 
 func (p *parser) actions() ([]*debrief.Action, error) {
 	var as []*debrief.Action
@@ -449,7 +474,14 @@ func (p *parser) actions() ([]*debrief.Action, error) {
 		a.DefinitionOfDone = get("done when")
 		a.DropReason = get("drop reason")
 		a.Description = get("description")
-		for _, k := range []string{"priority", "due", "status", "ticket"} {
+		if refs := splitList(get("addresses")); len(refs) > 0 {
+			a.Addresses = refs
+			if p.addressLines == nil {
+				p.addressLines = map[*debrief.Action]int{}
+			}
+			p.addressLines[a] = it.lines["addresses"]
+		}
+		for _, k := range []string{"priority", "due", "status", "ticket", "addresses"} {
 			if strings.Contains(get(k), "\n") {
 				return nil, p.errf(it.lines[k], "action: %s must be one line", k)
 			}

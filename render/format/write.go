@@ -155,7 +155,7 @@ func Write(w io.Writer, rep *debrief.Report) error {
 	if retro != nil {
 		sections = retro.Sections
 	}
-	wroteEvents, wroteActions := false, false
+	wroteEvents, wroteActions, wroteAnalysis := false, false, false
 	for _, s := range sections {
 		if !keyRE.MatchString(s.Key) {
 			return fmt.Errorf("format: section key %q is not a word", s.Key)
@@ -190,6 +190,12 @@ func Write(w io.Writer, rep *debrief.Report) error {
 				return err
 			}
 		}
+		if s.Key == analysisSection && !wroteAnalysis && hasAnalysis(rep) {
+			wroteAnalysis = true
+			if err := writeAnalysis(bw, rep, ""); err != nil {
+				return err
+			}
+		}
 	}
 	// Without a timeline or actions section the events and the action
 	// items are still written, at the end, so nothing is lost.
@@ -198,6 +204,11 @@ func Write(w io.Writer, rep *debrief.Report) error {
 	}
 	if !wroteActions && len(rep.Actions) > 0 {
 		if err := writeActions(bw, rep.Actions, "## Action items\n\n"); err != nil {
+			return err
+		}
+	}
+	if !wroteAnalysis && hasAnalysis(rep) {
+		if err := writeAnalysis(bw, rep, "## Analysis items\n\n"); err != nil {
 			return err
 		}
 	}
@@ -342,6 +353,7 @@ func writeActions(bw *bufio.Writer, actions []*debrief.Action, head string) erro
 		field(bw, "ticket", a.TicketURL)
 		field(bw, "done when", a.DefinitionOfDone)
 		field(bw, "drop reason", a.DropReason)
+		field(bw, "addresses", strings.Join(a.Addresses, ", "))
 		field(bw, "description", a.Description)
 	}
 	if len(actions) > 0 {

@@ -115,6 +115,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"TimesRoundTrip", testTimesRoundTrip},
 		{"TextRoundTrip", testTextRoundTrip},
 	}
+	cases = append(cases, analysisCases...)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
