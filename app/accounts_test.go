@@ -587,3 +587,37 @@ func TestIssueTokenOnlyForTheSystem(t *testing.T) {
 		}
 	})
 }
+
+// Unknown API tokens are audited up to a limit per address; then the
+// address waits, and the audit log stops growing.
+func TestBadTokensAreThrottled(t *testing.T) {
+	run(t, func(t *testing.T, e *env) {
+		count := func() int {
+			entries, err := e.svc.FindAudit(e.sys, debrief.AuditFilter{Limit: 1000})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(entries)
+		}
+		before := count()
+		for i := range app.BadTokenAddressLimit {
+			_, err := e.svc.TokenActor(context.Background(), "dbt_nope", "192.0.2.77")
+			if debrief.ErrorCode(err) != debrief.EUNAUTHORIZED {
+				t.Fatalf("attempt %d: %v", i, err)
+			}
+		}
+		for range 50 {
+			_, err := e.svc.TokenActor(context.Background(), "dbt_nope", "192.0.2.77")
+			wantCode(t, err, debrief.ETOOMANY)
+		}
+		if got := count() - before; got != app.BadTokenAddressLimit {
+			t.Errorf("%d audit entries for %d+50 bad tokens, want %d", got, app.BadTokenAddressLimit, app.BadTokenAddressLimit)
+		}
+		// Another address is not held back, and the window passes.
+		_, err := e.svc.TokenActor(context.Background(), "dbt_nope", "192.0.2.78")
+		wantCode(t, err, debrief.EUNAUTHORIZED)
+		e.clock.Advance(app.LoginWindow + time.Second)
+		_, err = e.svc.TokenActor(context.Background(), "dbt_nope", "192.0.2.77")
+		wantCode(t, err, debrief.EUNAUTHORIZED)
+	})
+}

@@ -12,6 +12,10 @@ const (
 	LoginWindow       = 15 * time.Minute
 	LoginAccountLimit = 5
 	LoginAddressLimit = 20
+	// BadTokenAddressLimit is how many unknown API tokens one address may
+	// present per window before it is refused without a word in the audit
+	// log.
+	BadTokenAddressLimit = 30
 )
 
 // limiter counts attempts per key in a sliding window, in memory: each

@@ -30,6 +30,14 @@ func (s *Service) TokenActor(ctx context.Context, secret, address string) (*debr
 		if err != nil && debrief.ErrorCode(err) != debrief.ENOTFOUND {
 			return nil, err
 		}
+		// Each unknown token from an address is audited up to a limit;
+		// past it the address is told to wait and nothing more is
+		// written, so a client retrying a bad token in a loop (or someone
+		// guessing) cannot fill the audit log.
+		if _, retry, ok := s.limiter.take([]limitKey{{key: "token-addr:" + address, limit: BadTokenAddressLimit}}); !ok {
+			return nil, debrief.Errorf(debrief.ETOOMANY,
+				"Too many unknown API tokens from this address. Try again after %s UTC.", retry.UTC().Format("15:04"))
+		}
 		s.denied(ctx, anon, action, object{typ: "token"}, "unknown API token")
 		return nil, debrief.Errorf(debrief.EUNAUTHORIZED, "Unknown API token: check that it was copied whole, or create a new one.")
 	}
