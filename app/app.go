@@ -25,7 +25,6 @@ type Service struct {
 	severities []string
 	log        *slog.Logger
 	now        func() time.Time
-	limiter    *limiter
 
 	setupMu    sync.Mutex
 	setupToken string // "" once a user exists
@@ -78,7 +77,6 @@ func New(st store.Store, opts ...Option) *Service {
 	for _, o := range opts {
 		o(s)
 	}
-	s.limiter = newLimiter(s.now)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	// An error here (a store not migrated yet) is not fatal: NeedsSetup

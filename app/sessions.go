@@ -108,11 +108,14 @@ func (s *Service) Login(ctx context.Context, email, password, address string) (s
 	const action = "session.login"
 	email = normEmail(email)
 	anon := &debrief.Actor{Address: address}
-	keys := []limitKey{{"account:" + email, LoginAccountLimit}}
+	keys := []store.AttemptLimit{{Key: "account:" + email, Limit: LoginAccountLimit}}
 	if address != "" {
-		keys = append(keys, limitKey{"address:" + address, LoginAddressLimit})
+		keys = append(keys, store.AttemptLimit{Key: "address:" + address, Limit: LoginAddressLimit})
 	}
-	at, retry, ok := s.limiter.take(keys)
+	at, retry, ok, err := s.takeAttempts(ctx, keys)
+	if err != nil {
+		return "", nil, err
+	}
 	if !ok {
 		wait := max(retry.Sub(s.now()).Round(time.Minute), time.Minute)
 		s.denied(ctx, anon, action, object{typ: "user"}, "rate limited: too many failed sign-ins for this account or address")
@@ -140,7 +143,9 @@ func (s *Service) Login(ctx context.Context, email, password, address string) (s
 		s.denied(ctx, anon, action, userObject(u.ID), "wrong password")
 		return "", nil, errBadLogin()
 	}
-	s.limiter.succeed(keys, at)
+	if err := s.succeeded(ctx, keys, at); err != nil {
+		return "", nil, err
+	}
 	if u.Disabled {
 		s.denied(ctx, anon, action, userObject(u.ID), "the account is disabled")
 		return "", nil, debrief.Errorf(debrief.EUNAUTHORIZED, "This account is disabled; ask an administrator.")

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/debrief-oss/debrief"
+	"github.com/debrief-oss/debrief/store"
 )
 
 // TokenActor returns the actor of an API token's secret: EUNAUTHORIZED when
@@ -34,7 +35,11 @@ func (s *Service) TokenActor(ctx context.Context, secret, address string) (*debr
 		// past it the address is told to wait and nothing more is
 		// written, so a client retrying a bad token in a loop (or someone
 		// guessing) cannot fill the audit log.
-		if _, retry, ok := s.limiter.take([]limitKey{{key: "token-addr:" + address, limit: BadTokenAddressLimit}}); !ok {
+		_, retry, ok, err := s.takeAttempts(ctx, []store.AttemptLimit{{Key: "token-addr:" + address, Limit: BadTokenAddressLimit}})
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
 			return nil, debrief.Errorf(debrief.ETOOMANY,
 				"Too many unknown API tokens from this address. Try again after %s UTC.", retry.UTC().Format("15:04"))
 		}

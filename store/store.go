@@ -69,6 +69,14 @@ type Store interface {
 	UpdateAction(ctx context.Context, a *debrief.Action) error
 	DeleteAction(ctx context.Context, incidentID, id int64) error
 
+	// Rate limits shared by every instance (sign-in attempts, unknown
+	// API tokens). TakeAttempts charges now to every key unless one is at
+	// its limit within window, and then returns the time it frees up
+	// (zero when charged). ReturnAttempt gives back the charge made at at,
+	// or every charge of key when at is zero.
+	TakeAttempts(ctx context.Context, keys []AttemptLimit, now time.Time, window time.Duration) (retry time.Time, err error)
+	ReturnAttempt(ctx context.Context, key string, at time.Time) error
+
 	// Templates and the rules that choose them. Template versions are
 	// never changed once written; a new version of a name is numbered
 	// after the last (after 1 for a built-in's name in the organisation).
@@ -183,6 +191,13 @@ type Store interface {
 	// Ping checks the database answers.
 	Ping(ctx context.Context) error
 	Close() error
+}
+
+// AttemptLimit is one key of a rate limit and how many attempts it may
+// have within the window.
+type AttemptLimit struct {
+	Key   string
+	Limit int
 }
 
 // UserFilter selects users. Query matches name or email, ignoring case.

@@ -112,6 +112,9 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"TemplateRules", testTemplateRules},
 		{"TemplateFieldsRoundTrip", testTemplateFieldsRoundTrip},
 
+		{"Attempts", testAttempts},
+		{"AttemptsConcurrent", testAttemptsConcurrent},
+
 		{"TimesRoundTrip", testTimesRoundTrip},
 		{"TextRoundTrip", testTextRoundTrip},
 	}
