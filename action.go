@@ -40,6 +40,21 @@ type Action struct {
 	DropReason string `json:"drop_reason"`
 	TicketURL  string `json:"ticket_url"`
 
+	// Follow-through (followup.go): who decided a drop, verification after
+	// done, when it closed, the ticket's key, its sync state, the other
+	// retrospectives that link it, and whether it is overdue.
+	DroppedBy         string     `json:"dropped_by"`
+	VerifiedAt        *time.Time `json:"verified_at"`
+	VerifiedBy        string     `json:"verified_by"`
+	VerifiedNote      string     `json:"verified_note"`
+	ClosedAt          *time.Time `json:"closed_at"`
+	TicketKey         string     `json:"ticket_key"`
+	SyncState         SyncState  `json:"sync_state"`
+	SyncError         string     `json:"sync_error"`
+	SyncedAt          *time.Time `json:"synced_at"`
+	LinkedIncidentIDs []int64    `json:"linked_incident_ids"`
+	Overdue           bool       `json:"overdue"` // filled on read by the rules
+
 	Version   int64     `json:"version"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
@@ -50,6 +65,8 @@ type ActionFilter struct {
 	IncidentID *int64
 	Status     *ActionStatus
 	OwnerID    *int64
+	// Follow-through filters (followup.go).
+	FollowupFilter
 	Offset     int
 	Limit      int
 }
@@ -65,6 +82,12 @@ type ActionUpdate struct {
 	Status           *ActionStatus `json:"status"`
 	DropReason       *string       `json:"drop_reason"`
 	TicketURL        *string       `json:"ticket_url"`
+	// Follow-through (followup.go).
+	DroppedBy    *string `json:"dropped_by"`
+	TicketKey    *string `json:"ticket_key"`
+	Verified     *bool   `json:"verified"`
+	VerifiedNote *string `json:"verified_note"`
+	Note         *string `json:"note"` // kept in the history with this change
 	Version          int64         `json:"version"`
 }
 

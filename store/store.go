@@ -69,6 +69,19 @@ type Store interface {
 	UpdateAction(ctx context.Context, a *debrief.Action) error
 	DeleteAction(ctx context.Context, incidentID, id int64) error
 
+	// Follow-through of action items. CreateActionLogged and
+	// UpdateActionLogged are CreateAction and UpdateAction that, when ch is
+	// not nil, append ch (ActionID, IncidentID and, when zero, At filled)
+	// to the item's history in the same transaction. FindActionHistory
+	// lists it oldest first. LinkAction links an action item from another
+	// incident's retrospective (twice is once; a missing incident or
+	// action is ENOTFOUND); reads fill LinkedIncidentIDs in incident order.
+	CreateActionLogged(ctx context.Context, a *debrief.Action, ch *debrief.ActionChange) error
+	UpdateActionLogged(ctx context.Context, a *debrief.Action, ch *debrief.ActionChange) error
+	FindActionHistory(ctx context.Context, incidentID, id int64) ([]*debrief.ActionChange, error)
+	LinkAction(ctx context.Context, incidentID, id int64) error
+	UnlinkAction(ctx context.Context, incidentID, id int64) error
+
 	// People. A duplicate handle (case-insensitive, when not empty) is
 	// debrief.ECONFLICT. Deleting a person referenced as commander, responder,
 	// writer or owner clears those references.
