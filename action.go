@@ -65,10 +65,11 @@ type ActionFilter struct {
 	IncidentID *int64
 	Status     *ActionStatus
 	OwnerID    *int64
-	// Follow-through filters (followup.go).
-	FollowupFilter
 	Offset     int
 	Limit      int
+
+	// Follow-through filters (followup.go).
+	FollowupFilter
 }
 
 // ActionUpdate changes an action item. Nil fields are left as they are.
@@ -82,13 +83,14 @@ type ActionUpdate struct {
 	Status           *ActionStatus `json:"status"`
 	DropReason       *string       `json:"drop_reason"`
 	TicketURL        *string       `json:"ticket_url"`
+	Version          int64         `json:"version"`
+
 	// Follow-through (followup.go).
 	DroppedBy    *string `json:"dropped_by"`
 	TicketKey    *string `json:"ticket_key"`
 	Verified     *bool   `json:"verified"`
 	VerifiedNote *string `json:"verified_note"`
 	Note         *string `json:"note"` // kept in the history with this change
-	Version          int64         `json:"version"`
 }
 
 // ActionService manages action items.
