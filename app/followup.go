@@ -24,6 +24,15 @@ import (
 // MaxDroppedBy bounds who decided a drop (a name, or "the review meeting").
 const MaxDroppedBy = 200
 
+// displayName is how an item names the one who decided or verified: the
+// user's name, as people say it, rather than the e-mail the audit keeps.
+func displayName(a *debrief.Actor) string {
+	if a.User != nil && a.User.Name != "" {
+		return a.User.Name
+	}
+	return a.Name()
+}
+
 // today is the date overdue is judged against, in UTC: a due date is a
 // calendar day, and a day late anywhere is a day late.
 func (s *Service) today() string { return s.now().UTC().Format(time.DateOnly) }
@@ -71,7 +80,7 @@ func (s *Service) followupDefaults(a *debrief.Actor, act, before *debrief.Action
 	if act.Status != debrief.ActionDropped {
 		act.DroppedBy = ""
 	} else if act.DroppedBy == "" && before == nil {
-		act.DroppedBy = a.Name()
+		act.DroppedBy = displayName(a)
 	}
 	if act.Status != debrief.ActionDone {
 		act.VerifiedAt, act.VerifiedBy, act.VerifiedNote = nil, "", ""
@@ -90,7 +99,7 @@ func (s *Service) applyFollowup(a *debrief.Actor, before, act *debrief.Action, u
 		// Who decided is always recorded: the one making the change, unless
 		// they name someone else (a manager, "the review meeting").
 		if strings.TrimSpace(act.DroppedBy) == "" {
-			act.DroppedBy = a.Name()
+			act.DroppedBy = displayName(a)
 		}
 		if strings.TrimSpace(act.DroppedBy) == "" {
 			return debrief.FieldError("dropped_by", "is required to drop an action item: say who decided (a person, or the review meeting).")
@@ -111,7 +120,7 @@ func (s *Service) applyFollowup(a *debrief.Actor, before, act *debrief.Action, u
 		switch {
 		case *upd.Verified && act.VerifiedAt == nil:
 			now := s.now().UTC()
-			act.VerifiedAt, act.VerifiedBy = &now, a.Name()
+			act.VerifiedAt, act.VerifiedBy = &now, displayName(a)
 		case !*upd.Verified:
 			act.VerifiedAt, act.VerifiedBy, act.VerifiedNote = nil, "", ""
 		}
