@@ -56,6 +56,9 @@ func (s *Service) FindActions(ctx context.Context, f debrief.ActionFilter) ([]*d
 	if err := checkPage(f.Offset, f.Limit); err != nil {
 		return nil, 0, err
 	}
+	if err := checkFollowupFilter(&f.FollowupFilter); err != nil {
+		return nil, 0, err
+	}
 	if f.IncidentID != nil {
 		if _, _, err := s.writeUp(ctx, a, *f.IncidentID); err != nil {
 			return nil, 0, err

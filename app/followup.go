@@ -135,6 +135,18 @@ func (s *Service) applyFollowup(a *debrief.Actor, before, act *debrief.Action, u
 	return nil
 }
 
+// checkFollowupFilter refuses filters that can match nothing by mistake.
+func checkFollowupFilter(f *debrief.FollowupFilter) error {
+	var c checker
+	if f.Priority != nil {
+		c.oneOf("priority", *f.Priority, debrief.Priorities)
+	}
+	if f.DueBefore != nil && !dateRE.MatchString(*f.DueBefore) {
+		c.fail("due_before", "must be a date as YYYY-MM-DD (got %q).", *f.DueBefore)
+	}
+	return c.err
+}
+
 // validateFollowup checks the follow-through fields' shape.
 func validateFollowup(c *checker, a *debrief.Action) {
 	c.text("dropped_by", a.DroppedBy, false, MaxDroppedBy)

@@ -4,6 +4,7 @@
 //	debrief migrate             bring the database schema up to date
 //	debrief export ID           write one retrospective as Markdown or JSON
 //	debrief user create         create a user, such as the first admin
+//	debrief actions [filters]   list action items (--overdue --team T, --ticket KEY)
 //	debrief version             print the version
 package main
 
@@ -34,6 +35,7 @@ var commands = []command{
 	{"user", "create a user: user create --email E --name N [--admin]", runUser},
 	{"token", "make an API token for a user: token create --email E --name N", runToken},
 	{"team", "create a team: team create --name N [--slug S]", runTeam},
+	{"actions", "list action items: --overdue --team T, --ticket OPS-123, --json", runActions},
 	{"version", "print the version and exit", runVersion},
 }
 
