@@ -136,6 +136,12 @@ func (s *Service) UpdateAction(ctx context.Context, incidentID, id int64, upd de
 	if err := checkVersion(upd.Version); err != nil {
 		return nil, err
 	}
+	// A stale change is a conflict before it is anything else: the rules
+	// below judge the item as it is now, which the caller has not seen.
+	if upd.Version != act.Version {
+		return nil, debrief.Errorf(debrief.ECONFLICT,
+			"Action %d was changed by someone else (version %d, yours is %d); reload it and try again.", id, act.Version, upd.Version)
+	}
 	before := snapshot(act)
 	old := *act
 	setString(&act.Title, upd.Title)

@@ -279,10 +279,10 @@ func (s *Service) link(ctx context.Context, action string, incidentID, actionInc
 	if err != nil {
 		return err
 	}
+	if actionIncidentID == incidentID {
+		return debrief.FieldError("action_id", "belongs to this incident already; link items of other incidents.")
+	}
 	if action == "action.link" {
-		if actionIncidentID == incidentID {
-			return debrief.FieldError("action_id", "belongs to this incident already; link items of other incidents.")
-		}
 		if slices.Contains(act.LinkedIncidentIDs, incidentID) {
 			return nil
 		}

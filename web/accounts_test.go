@@ -425,7 +425,7 @@ func TestEveryRouteIsCovered(t *testing.T) {
 		"POST /incidents/{id}/actions":              {"POST", "/incidents/" + id + "/actions", url.Values{"title": {"x"}}, 303},
 		"GET /incidents/{id}/actions/{aid}/edit":    {"GET", "/incidents/" + id + "/actions/" + itoa(s.actions[0].ID) + "/edit", nil, 200},
 		"POST /incidents/{id}/actions/{aid}/edit":   {"POST", "/incidents/" + id + "/actions/" + itoa(s.actions[1].ID) + "/edit", url.Values{"version": {itoa(s.actions[1].Version)}, "title": {"z"}, "priority": {"high"}, "status": {"in_progress"}}, 303},
-		"POST /incidents/{id}/actions/{aid}/status": {"POST", "/incidents/" + id + "/actions/" + itoa(s.actions[2].ID) + "/status", url.Values{"version": {itoa(s.actions[2].Version)}, "status": {"planned"}}, 303},
+		"POST /incidents/{id}/actions/{aid}/status": {"POST", "/incidents/" + id + "/actions/" + itoa(s.actions[2].ID) + "/status", url.Values{"version": {itoa(s.actions[2].Version)}, "status": {"in_progress"}}, 303},
 		"POST /incidents/{id}/actions/delete":       {"POST", "/incidents/" + id + "/actions/delete", url.Values{"action": {itoa(s.actions[0].ID)}}, 303},
 		"GET /incidents/{id}/audit":                 {"GET", "/incidents/" + id + "/audit", nil, 200},
 		"POST /incidents/{id}/access":               {"POST", "/incidents/" + id + "/access", url.Values{"version": {"0"}, "restricted": {"1"}}, 400},

@@ -266,6 +266,18 @@ var matrix = map[string]matrixEntry{
 	"DELETE /api/v1/incidents/{id}/actions/{actionID}": {
 		team: "U A A A F H F", org: "U A A A F F F", restricted: "U A A F F H F"},
 	"GET /api/v1/actions": {team: "U A A A A A A"}, // filtered to what each may read
+	"GET /api/v1/incidents/{id}/actions/{actionID}/history": {
+		team: "U A A A A H A", org: "U A A A A A A", restricted: "U A A F F H F"},
+	"GET /api/v1/incidents/{id}/linked-actions": {
+		team: "U A A A A H A", org: "U A A A A A A", restricted: "U A A F F H F"},
+	// Linking an item from the write-up changes it, and needs the item's
+	// write-up readable too; the item asked about is the incident's own,
+	// which the service refuses (400) once access is decided.
+	"PUT /api/v1/incidents/{id}/linked-actions/{actionID}": {
+		team: "U A A A F H F", org: "U A A A F F F", restricted: "U A A F F H F", body: `{"incident_id": $incident}`},
+	"DELETE /api/v1/incidents/{id}/linked-actions/{actionID}": {
+		team: "U A A A F H F", org: "U A A A F F F", restricted: "U A A F F H F",
+		params: map[string]string{"actionID": "$action?incident_id=$incident"}},
 
 	// The people directory: read by everyone signed in, written by the
 	// editors of any team.
