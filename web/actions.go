@@ -29,6 +29,12 @@ type actionsView struct {
 	AddForm    actionForm
 	Owners     []option
 	Priorities []option
+
+	// Revisited are the dropped recommendations, each with why and who
+	// decided: the retrospective says what was reconsidered.
+	Revisited []actionView
+	// Linked are recurring items of other incidents this one links.
+	Linked []linkedView
 }
 
 // actionView is one row of the table.
@@ -53,6 +59,10 @@ type actionView struct {
 	EditURL, MoveURL string
 	// Editable rows show the edit, delete and status controls.
 	Editable bool
+
+	// Follow-through (followup.go).
+	DroppedBy, TicketKey, SyncError string
+	Verified, SyncPending           bool
 }
 
 func newActionsView(inc *debrief.Incident, actions []*debrief.Action, people []*debrief.Person, loc *time.Location, now time.Time) actionsView {
@@ -72,6 +82,7 @@ func newActionsView(inc *debrief.Incident, actions []*debrief.Action, people []*
 			v.Done++
 		case debrief.ActionDropped:
 			v.Dropped++
+			v.Revisited = append(v.Revisited, av)
 		}
 		if av.Overdue {
 			v.Overdue++
@@ -106,6 +117,7 @@ func newActionView(a *debrief.Action, base, today string) actionView {
 	if a.Owner != nil {
 		av.Owner = a.Owner.Name
 	}
+	followupView(&av, a)
 	// Due dates are calendar dates, compared as text (YYYY-MM-DD sorts).
 	av.Overdue = a.DueDate != "" && a.DueDate < today &&
 		a.Status != debrief.ActionDone && a.Status != debrief.ActionDropped

@@ -108,6 +108,8 @@ func New(svc *app.Service, logger *slog.Logger, opts Options) *Handler {
 	h.post("POST /incidents/{id}/actions/{aid}/status", h.moveAction)
 	h.post("POST /incidents/{id}/actions/delete", h.deleteAction)
 
+	h.get("GET /actions", h.showBoard)
+
 	h.get("GET /incidents/{id}/audit", h.showAudit)
 	h.post("POST /incidents/{id}/access", h.updateAccess)
 

@@ -325,6 +325,10 @@ var matrix = map[string]matrixEntry{
 	// Pages. Lists show what each may see.
 	"GET /{$}":       {team: "U A A A A A -"},
 	"GET /incidents": {team: "U A A A A A -"},
+	// The follow-up board: every signed-in user, filtered to what each
+	// may read (the restricted write-up's items are among the secrets the
+	// answer is searched for).
+	"GET /actions": {team: "U A A A A A -"},
 	// The form is offered to everyone signed in (with only the teams they
 	// may choose); the service decides when it is sent.
 	"GET /incidents/new": {team: "U A A A A A -"},
