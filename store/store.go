@@ -144,12 +144,54 @@ type Store interface {
 	AppendAudit(ctx context.Context, e *debrief.AuditEntry) error
 	FindAudit(ctx context.Context, f debrief.AuditFilter) ([]*debrief.AuditEntry, error)
 
+	// Background jobs (package jobs). EnqueueJob adds j unless a job with
+	// its Key exists (false then): whichever instance enqueues first wins,
+	// so a scheduled piece of work is queued once. ClaimJob takes the next
+	// job due at now (queued with RunAt <= now, or running with its lease
+	// expired) for worker until now+lease, or returns nil: two workers
+	// never hold the same job (SELECT ... FOR UPDATE SKIP LOCKED on
+	// PostgreSQL, the write lock on SQLite). FinishJob ends worker's hold
+	// on job id: done, failed for good, or queued again at retryAt with
+	// errText; ENOTFOUND when worker does not hold it (its lease expired
+	// and another took it).
+	EnqueueJob(ctx context.Context, j *Job) (bool, error)
+	ClaimJob(ctx context.Context, worker string, now time.Time, lease time.Duration) (*Job, error)
+	FinishJob(ctx context.Context, id int64, worker string, state JobState, errText string, retryAt time.Time) error
+	FindJobs(ctx context.Context, kind string) ([]*Job, error)
+
 	// Migrate brings the schema up to date; it is safe to run concurrently
 	// from several instances and when already current.
 	Migrate(ctx context.Context) error
 	// Ping checks the database answers.
 	Ping(ctx context.Context) error
 	Close() error
+}
+
+// JobState is where a background job stands.
+type JobState string
+
+const (
+	JobQueued  JobState = "queued"
+	JobRunning JobState = "running"
+	JobDone    JobState = "done"
+	JobFailed  JobState = "failed"
+)
+
+// Job is one piece of background work (package jobs): a kind, a unique
+// key that makes enqueueing idempotent, and a JSON payload.
+type Job struct {
+	ID          int64
+	Kind        string
+	Key         string
+	Payload     []byte
+	State       JobState
+	RunAt       time.Time
+	Attempts    int
+	LastError   string
+	LockedBy    string
+	LockedUntil *time.Time
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 // UserFilter selects users. Query matches name or email, ignoring case.

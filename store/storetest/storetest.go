@@ -67,6 +67,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ActionFollowupColumns", testActionFollowupColumns},
 		{"ActionLinks", testActionLinks},
 		{"ActionBoardFilters", testActionBoardFilters},
+		{"JobsEnqueueClaimFinish", testJobsEnqueueClaimFinish},
+		{"JobsConcurrentClaims", testJobsConcurrentClaims},
 
 		{"PersonCreateFind", testPersonCreateFind},
 		{"PersonNotFound", testPersonNotFound},
