@@ -43,17 +43,19 @@ type Action struct {
 	// Follow-through (followup.go): who decided a drop, verification after
 	// done, when it closed, the ticket's key, its sync state, the other
 	// retrospectives that link it, and whether it is overdue.
-	DroppedBy         string     `json:"dropped_by"`
-	VerifiedAt        *time.Time `json:"verified_at"`
-	VerifiedBy        string     `json:"verified_by"`
-	VerifiedNote      string     `json:"verified_note"`
-	ClosedAt          *time.Time `json:"closed_at"`
-	TicketKey         string     `json:"ticket_key"`
-	SyncState         SyncState  `json:"sync_state"`
-	SyncError         string     `json:"sync_error"`
-	SyncedAt          *time.Time `json:"synced_at"`
-	LinkedIncidentIDs []int64    `json:"linked_incident_ids"`
-	Overdue           bool       `json:"overdue"` // filled on read by the rules
+	DroppedBy         string       `json:"dropped_by"`
+	VerifiedAt        *time.Time   `json:"verified_at"`
+	VerifiedBy        string       `json:"verified_by"`
+	VerifiedNote      string       `json:"verified_note"`
+	ClosedAt          *time.Time   `json:"closed_at"`
+	TicketKey         string       `json:"ticket_key"`
+	SyncState         SyncState    `json:"sync_state"`
+	SyncError         string       `json:"sync_error"`
+	SyncedAt          *time.Time   `json:"synced_at"`
+	TicketState       string       `json:"ticket_state"` // the tracker's state at the last sync
+	SyncedStatus      ActionStatus `json:"-"`            // the item's status at the last sync
+	LinkedIncidentIDs []int64      `json:"linked_incident_ids"`
+	Overdue           bool         `json:"overdue"` // filled on read by the rules
 
 	Version   int64     `json:"version"`
 	CreatedAt time.Time `json:"created_at"`

@@ -306,3 +306,13 @@ func linkAction(a *debrief.Actor, inc *debrief.Incident, r *debrief.Retrospectiv
 	}
 	return seeRetrospective(a, from, fromR)
 }
+
+// syncTickets decides whether a may record what a tracker said about an
+// item's ticket: only the system (the sync jobs and verified webhooks),
+// never a user, who changes items through the usual rules.
+func syncTickets(a *debrief.Actor) error {
+	if a.System {
+		return nil
+	}
+	return debrief.Errorf(debrief.EFORBIDDEN, "Only the ticket sync records what the tracker says.")
+}

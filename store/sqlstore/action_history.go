@@ -16,22 +16,24 @@ import (
 // transaction, so the original INSERT and UPDATE stay as they were.
 
 const followupCols = "a.dropped_by, a.verified_at, a.verified_by, a.verified_note, a.closed_at, " +
-	"a.ticket_key, a.sync_state, a.sync_error, a.synced_at"
+	"a.ticket_key, a.sync_state, a.sync_error, a.synced_at, a.ticket_state, a.synced_status"
 
 type followupScan struct {
 	droppedBy, verifiedBy, verifiedNote, ticketKey, syncState, syncError string
+	ticketState, syncedStatus                                            string
 	verifiedAt, closedAt, syncedAt                                       sql.NullInt64
 }
 
 func (s *followupScan) dest() []any {
 	return []any{&s.droppedBy, &s.verifiedAt, &s.verifiedBy, &s.verifiedNote, &s.closedAt,
-		&s.ticketKey, &s.syncState, &s.syncError, &s.syncedAt}
+		&s.ticketKey, &s.syncState, &s.syncError, &s.syncedAt, &s.ticketState, &s.syncedStatus}
 }
 
 func (s *followupScan) fill(a *debrief.Action) {
 	a.DroppedBy, a.VerifiedBy, a.VerifiedNote = s.droppedBy, s.verifiedBy, s.verifiedNote
 	a.VerifiedAt, a.ClosedAt, a.SyncedAt = timePtr(s.verifiedAt), timePtr(s.closedAt), timePtr(s.syncedAt)
 	a.TicketKey, a.SyncState, a.SyncError = s.ticketKey, debrief.SyncState(s.syncState), s.syncError
+	a.TicketState, a.SyncedStatus = s.ticketState, debrief.ActionStatus(s.syncedStatus)
 	a.LinkedIncidentIDs = []int64{}
 }
 
@@ -39,9 +41,10 @@ func (s *followupScan) fill(a *debrief.Action) {
 // ch is not nil, appends ch to its history.
 func writeFollowup(ctx context.Context, tx runner, id int64, a *debrief.Action, ch *debrief.ActionChange, now time.Time) error {
 	_, err := tx.exec(ctx, `UPDATE actions SET dropped_by = ?, verified_at = ?, verified_by = ?, verified_note = ?,
-		closed_at = ?, ticket_key = ?, sync_state = ?, sync_error = ?, synced_at = ? WHERE id = ?`,
+		closed_at = ?, ticket_key = ?, sync_state = ?, sync_error = ?, synced_at = ?, ticket_state = ?, synced_status = ?
+		WHERE id = ?`,
 		a.DroppedBy, nullMicros(a.VerifiedAt), a.VerifiedBy, a.VerifiedNote, nullMicros(a.ClosedAt),
-		a.TicketKey, string(a.SyncState), a.SyncError, nullMicros(a.SyncedAt), id)
+		a.TicketKey, string(a.SyncState), a.SyncError, nullMicros(a.SyncedAt), a.TicketState, string(a.SyncedStatus), id)
 	if err != nil || ch == nil {
 		return err
 	}

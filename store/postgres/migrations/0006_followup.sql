@@ -15,6 +15,11 @@ ALTER TABLE actions ADD COLUMN ticket_key    TEXT    NOT NULL DEFAULT '';
 ALTER TABLE actions ADD COLUMN sync_state    TEXT    NOT NULL DEFAULT '';
 ALTER TABLE actions ADD COLUMN sync_error    TEXT    NOT NULL DEFAULT '';
 ALTER TABLE actions ADD COLUMN synced_at     BIGINT;
+-- What the last successful sync saw: the ticket's state in the tracker and
+-- the item's status then; a later difference on either side is a change
+-- made since, which is how a conflict (both changed) is told apart.
+ALTER TABLE actions ADD COLUMN ticket_state  TEXT    NOT NULL DEFAULT '';
+ALTER TABLE actions ADD COLUMN synced_status TEXT    NOT NULL DEFAULT '';
 CREATE INDEX actions_ticket_key ON actions (ticket_key);
 CREATE INDEX actions_ticket_url ON actions (ticket_url);
 CREATE INDEX actions_due ON actions (status, due_date);
