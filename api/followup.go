@@ -121,3 +121,27 @@ func (h *Handler) link(w http.ResponseWriter, r *http.Request, on bool) error {
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
+
+// ticketRequest is the body of POST .../actions/{actionID}/ticket.
+type ticketRequest struct {
+	Tracker string `json:"tracker"`
+}
+
+// requestTicket asks for the item's ticket to be made in a tracker; the
+// job makes it, and the item says "sync pending" until then.
+func (h *Handler) requestTicket(w http.ResponseWriter, r *http.Request) error {
+	incidentID, id, err := actionIDs(r)
+	if err != nil {
+		return err
+	}
+	var in ticketRequest
+	if err := decodeBody(w, r, &in); err != nil {
+		return err
+	}
+	a, err := h.svc.RequestTicket(r.Context(), incidentID, id, in.Tracker)
+	if err != nil {
+		return err
+	}
+	h.writeJSON(w, r, http.StatusAccepted, a)
+	return nil
+}

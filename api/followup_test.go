@@ -75,6 +75,12 @@ func TestFollowupBoardAPI(t *testing.T) {
 	}
 	wantError(t, e.do("GET", fmt.Sprintf("/api/v1/incidents/%d/actions/999/history", one.ID), nil), 404, "not_found", "")
 
+	// No tracker is configured on this server: asking for a ticket says so.
+	wantError(t, e.do("POST", fmt.Sprintf("/api/v1/incidents/%d/actions/%d/ticket", one.ID, late.ID), map[string]any{"tracker": "github"}), 400, "invalid", "ticket_url")
+	wantError(t, e.do("POST", fmt.Sprintf("/api/v1/incidents/%d/actions/%d/ticket", two.ID, other.ID), map[string]any{"tracker": "github"}), 400, "invalid", "ticket_url")
+	wantError(t, e.do("POST", base+"/ticket", map[string]any{"tracker": "github"}), 400, "invalid", "tracker")
+	wantError(t, e.do("POST", base+"/ticket", map[string]any{"tracker": "gitlab"}), 400, "invalid", "tracker")
+
 	// A recurring item: linked from the other incident's retrospective.
 	links := fmt.Sprintf("/api/v1/incidents/%d/linked-actions", two.ID)
 	link := fmt.Sprintf("%s/%d", links, late.ID)

@@ -268,6 +268,14 @@ var matrix = map[string]matrixEntry{
 	"GET /api/v1/actions": {team: "U A A A A A A"}, // filtered to what each may read
 	"GET /api/v1/incidents/{id}/actions/{actionID}/history": {
 		team: "U A A A A H A", org: "U A A A A A A", restricted: "U A A F F H F"},
+	// Asking for a ticket changes the item; without a tracker configured
+	// the service answers 400 once access is decided.
+	"POST /api/v1/incidents/{id}/actions/{actionID}/ticket": {
+		team: "U A A A F H F", org: "U A A A F F F", restricted: "U A A F F H F", body: `{"tracker": "github"}`},
+	// The trackers' webhooks: signed with a shared secret, never by a
+	// user's credentials, so every caller without the signature is refused.
+	"POST /api/v1/hooks/github": {team: "U U U U U U U"},
+	"POST /api/v1/hooks/jira":   {team: "U U U U U U U"},
 	"GET /api/v1/incidents/{id}/linked-actions": {
 		team: "U A A A A H A", org: "U A A A A A A", restricted: "U A A F F H F"},
 	// Linking an item from the write-up changes it, and needs the item's
