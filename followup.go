@@ -91,3 +91,48 @@ type FollowupService interface {
 	UnlinkAction(ctx context.Context, incidentID, actionIncidentID, actionID int64) error
 	FindLinkedActions(ctx context.Context, incidentID int64) ([]*Action, error)
 }
+
+// FollowupMetrics measures follow-through: whether items get done, how
+// old the open ones are, and whether the backlog grows.
+type FollowupMetrics struct {
+	// AsOf is the day the figures are for (UTC).
+	AsOf time.Time `json:"as_of"`
+	// Completion is the share of items done within 30, 60 and 90 days of
+	// being created, overall and by team and by incident severity.
+	Completion []CompletionRow `json:"completion"`
+	// Ages counts open items by age.
+	Ages []AgeBucket `json:"ages"`
+	// OldestOpenDays is the age of the oldest open item (0 when none).
+	OldestOpenDays int `json:"oldest_open_days"`
+	// MedianOpenDays is the median age of open items.
+	MedianOpenDays int `json:"median_open_days"`
+	// Backlog is the number of open items at the end of each week.
+	Backlog []BacklogPoint `json:"backlog"`
+}
+
+// CompletionRow is one group's completion rates. Within[i] is the share
+// of the group's items at least Days[i] old that were done within
+// Days[i] days; Eligible[i] how many items that share is of. Dropped
+// items are left out: dropping with a reason is a decision, not a failure
+// to follow through.
+type CompletionRow struct {
+	By       string    `json:"by"`    // "all", "team" or "severity"
+	Group    string    `json:"group"` // the team or severity; "" for all
+	Days     []int     `json:"days"`
+	Within   []float64 `json:"within"`
+	Eligible []int     `json:"eligible"`
+}
+
+// AgeBucket counts open items whose age in days is in [From, To).
+type AgeBucket struct {
+	Label string `json:"label"`
+	From  int    `json:"from"`
+	To    int    `json:"to"` // 0: no upper bound
+	Count int    `json:"count"`
+}
+
+// BacklogPoint is the number of open items at the end of a day.
+type BacklogPoint struct {
+	Day  string `json:"day"` // YYYY-MM-DD
+	Open int    `json:"open"`
+}

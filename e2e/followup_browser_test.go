@@ -77,6 +77,19 @@ func TestFollowupBoardInBrowser(t *testing.T) {
 		os.WriteFile(shot, png, 0o644)
 	}
 
+	// The metrics page draws the backlog as an SVG chart, in the browser.
+	b.do(chromedp.Navigate(inst.URL + "/actions/metrics"))
+	b.waitFor(`document.querySelector('.chart-wrap svg circle')`)
+	if n := b.eval(`String(document.querySelectorAll('.chart-wrap svg circle').length)`); n != "26" {
+		t.Errorf("backlog chart has %s points, want 26", n)
+	}
+	if w := b.eval(`String(Math.round(document.querySelector('.chart-wrap svg').getBoundingClientRect().width))`); w == "0" {
+		t.Error("the chart is not drawn")
+	}
+	if png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
+		os.WriteFile(filepath.Join(os.TempDir(), "debrief-followup-metrics.png"), png, 0o644)
+	}
+
 	// From a ticket key back to the retrospective.
 	b.do(chromedp.Navigate(inst.URL + "/actions?ticket=OPS-123"))
 	b.waitText("Alert on the decline rate per provider")

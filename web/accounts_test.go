@@ -429,6 +429,7 @@ func TestEveryRouteIsCovered(t *testing.T) {
 		"POST /incidents/{id}/actions/delete":       {"POST", "/incidents/" + id + "/actions/delete", url.Values{"action": {itoa(s.actions[0].ID)}}, 303},
 		"GET /incidents/{id}/audit":                 {"GET", "/incidents/" + id + "/audit", nil, 200},
 		"GET /actions":                              {"GET", "/actions?overdue=1&view=board", nil, 200},
+		"GET /actions/metrics":                      {"GET", "/actions/metrics?team=payments", nil, 200},
 		"POST /incidents/{id}/access":               {"POST", "/incidents/" + id + "/access", url.Values{"version": {"0"}, "restricted": {"1"}}, 400},
 		"GET /people":                               {"GET", "/people", nil, 200},
 		"POST /people":                              {"POST", "/people", url.Values{"name": {"Cy"}}, 303},

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/debrief-oss/debrief"
@@ -84,4 +85,18 @@ func TestFollowupBoard(t *testing.T) {
 		"(decided by The review meeting)", "Recurring recommendations linked here",
 		`href="/incidents/`+itoa(other.ID)+`#action-`+itoa(lagging.ID)+`">Alert on &lt;index&gt; lag</a>`,
 		"<strong>Sync pending:</strong> Jira answered 503")
+}
+
+func TestFollowupMetricsPage(t *testing.T) {
+	e := newEnv(t)
+	s := e.seed()
+	_ = s
+	body := e.page("/actions/metrics?team=payments")
+	contains(t, body, "<h1>Follow-through</h1>", `<svg xmlns="http://www.w3.org/2000/svg"`, "Open follow-ups at the end of each week",
+		"Done within 30, 60 and 90 days", "<strong>2</strong> open now", `<option value="payments" selected>Payments</option>`, "under 30 days")
+	svg := body[strings.Index(body, "<svg"):strings.Index(body, "</svg>")]
+	lacks(t, svg, "<script", "style=")
+	if w := e.get("/actions/metrics?team=%3Cb%3E"); w.Code != 200 || strings.Contains(w.Body.String(), "for team <b>") {
+		t.Errorf("team in the chart description is not escaped: %d", w.Code)
+	}
 }

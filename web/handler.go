@@ -109,6 +109,7 @@ func New(svc *app.Service, logger *slog.Logger, opts Options) *Handler {
 	h.post("POST /incidents/{id}/actions/delete", h.deleteAction)
 
 	h.get("GET /actions", h.showBoard)
+	h.get("GET /actions/metrics", h.showMetrics)
 
 	h.get("GET /incidents/{id}/audit", h.showAudit)
 	h.post("POST /incidents/{id}/access", h.updateAccess)

@@ -336,7 +336,8 @@ var matrix = map[string]matrixEntry{
 	// The follow-up board: every signed-in user, filtered to what each
 	// may read (the restricted write-up's items are among the secrets the
 	// answer is searched for).
-	"GET /actions": {team: "U A A A A A -"},
+	"GET /actions":         {team: "U A A A A A -"},
+	"GET /actions/metrics": {team: "U A A A A A -"},
 	// The form is offered to everyone signed in (with only the teams they
 	// may choose); the service decides when it is sent.
 	"GET /incidents/new": {team: "U A A A A A -"},
