@@ -161,16 +161,21 @@ type actionForm struct {
 	OwnerID, Priority, DueDate           string
 	Status, DropReason, TicketURL        string
 	Version                              int64
+
+	// Follow-through (action_followup.go).
+	followupForm
 }
 
 var actionLabels = map[string]string{
 	"title": "Title", "description": "Description", "definition_of_done": "Definition of done",
 	"owner_id": "Owner", "priority": "Priority", "due_date": "Due date", "status": "Status",
 	"drop_reason": "Reason for dropping", "ticket_url": "Ticket link",
+	"dropped_by": "Decided by", "verified": "Verified effective", "verified_note": "How it was verified",
+	"note": "Note", "tracker": "Tracker",
 }
 
 func readActionForm(r *http.Request) actionForm {
-	return actionForm{
+	f := actionForm{
 		Title:            r.PostFormValue("title"),
 		Description:      r.PostFormValue("description"),
 		DefinitionOfDone: r.PostFormValue("definition_of_done"),
@@ -182,6 +187,8 @@ func readActionForm(r *http.Request) actionForm {
 		TicketURL:        strings.TrimSpace(r.PostFormValue("ticket_url")),
 		Version:          formVersion(r.PostFormValue("version")),
 	}
+	f.followupForm = readFollowupForm(r)
+	return f
 }
 
 func actionFormOf(a *debrief.Action) actionForm {
@@ -193,6 +200,7 @@ func actionFormOf(a *debrief.Action) actionForm {
 	if a.OwnerID != nil {
 		f.OwnerID = itoa(*a.OwnerID)
 	}
+	f.followupForm = followupFormOf(a)
 	return f
 }
 
@@ -210,6 +218,9 @@ type actionPage struct {
 	ActionID   int64
 	DeleteURL  string
 	Current    *actionView
+
+	// Follow-through (action_followup.go).
+	Followup actionFollowup
 }
 
 func (h *Handler) newActionPage(r *http.Request, inc *debrief.Incident, f actionForm, a *debrief.Action) (*actionPage, error) {
@@ -239,6 +250,9 @@ func (h *Handler) newActionPage(r *http.Request, inc *debrief.Incident, f action
 		p.Statuses = actionMoves(a.Status)
 		for i := range p.Statuses {
 			p.Statuses[i].Selected = p.Statuses[i].Value == f.Status
+		}
+		if err := h.fillFollowup(r, p, a); err != nil {
+			return nil, err
 		}
 	}
 	return p, nil
@@ -322,6 +336,7 @@ func (h *Handler) updateAction(w http.ResponseWriter, r *http.Request) error {
 	if id, ok := optionalID(f.OwnerID); ok {
 		upd.OwnerID = &id
 	}
+	f.followupForm.apply(&upd, status)
 	return h.saveAction(w, r, inc, a, f, upd)
 }
 

@@ -100,3 +100,57 @@ func TestFollowupMetricsPage(t *testing.T) {
 		t.Errorf("team in the chart description is not escaped: %d", w.Code)
 	}
 }
+
+// The item's page: who decided a drop, verification after done, a note
+// kept with the change, the history newest first, and the ticket request.
+func TestActionPageFollowThrough(t *testing.T) {
+	e := newEnv(t)
+	s := e.seed()
+	a := s.actions[0] // done
+	edit := "/incidents/" + itoa(s.inc.ID) + "/actions/" + itoa(a.ID) + "/edit"
+	form := func(v url.Values) url.Values {
+		cur, _ := e.svc.FindActionByID(e.ctx, s.inc.ID, a.ID)
+		base := url.Values{"version": {itoa(cur.Version)}, "title": {cur.Title}, "owner_id": {itoa(*cur.OwnerID)},
+			"priority": {cur.Priority}, "due_date": {cur.DueDate}, "status": {string(cur.Status)}, "verify_shown": {"1"}}
+		for k, vs := range v {
+			base[k] = vs
+		}
+		return base
+	}
+	redirected(t, e.post(edit, form(url.Values{"verified": {"1"}, "verified_note": {"Fired in the game day."}, "note": {"Checked at the game day"}})))
+	got, _ := e.svc.FindActionByID(e.ctx, s.inc.ID, a.ID)
+	if got.VerifiedAt == nil || got.VerifiedNote != "Fired in the game day." || got.VerifiedBy != "Ada Admin" {
+		t.Fatalf("verified: %+v", got)
+	}
+	// Saving the form again without touching the box keeps it verified.
+	redirected(t, e.post(edit, form(url.Values{"verified": {"1"}, "verified_note": {"Fired in the game day."}})))
+	if got, _ = e.svc.FindActionByID(e.ctx, s.inc.ID, a.ID); got.VerifiedAt == nil {
+		t.Fatal("a plain save lost the verification")
+	}
+	// Reopened, then dropped by the review meeting.
+	redirected(t, e.post(edit, form(url.Values{"status": {"in_progress"}})))
+	redirected(t, e.post(edit, form(url.Values{"status": {"dropped"}, "drop_reason": {"The checklist moved to the deploy tool."},
+		"dropped_by": {"The review meeting"}})))
+	got, _ = e.svc.FindActionByID(e.ctx, s.inc.ID, a.ID)
+	if got.DroppedBy != "The review meeting" || got.VerifiedAt != nil {
+		t.Fatalf("dropped: %+v", got)
+	}
+	// The box means nothing on an item that is not done.
+	redirected(t, e.post(edit, form(url.Values{"status": {"dropped"}, "drop_reason": {"The checklist moved to the deploy tool."}, "verified": {"1"}})))
+	if got, _ = e.svc.FindActionByID(e.ctx, s.inc.ID, a.ID); got.VerifiedAt != nil {
+		t.Fatal("a dropped item was verified")
+	}
+	body := e.page(edit)
+	contains(t, body, "<h2 id=\"hist-h\">History</h2>", "<strong>In progress → Dropped</strong>", "Decided by: The review meeting",
+		"Checked at the game day", "Created as Done", `value="The review meeting"`, `name="verify_shown" value="1"`,
+		`action="/incidents/`+itoa(s.inc.ID)+`/actions/`+itoa(a.ID)+`/ticket"`)
+	if i, j := strings.Index(body, "In progress → Dropped"), strings.Index(body, "Created as Done"); i < 0 || j < i {
+		t.Error("history is not newest first")
+	}
+	// No tracker on this server: the request says so on the page.
+	w := e.post("/incidents/"+itoa(s.inc.ID)+"/actions/"+itoa(a.ID)+"/ticket", url.Values{"tracker": {"github"}})
+	if w.Code != 400 {
+		t.Fatalf("ticket request: %d", w.Code)
+	}
+	contains(t, w.Body.String(), "no tracker is configured on this server")
+}
