@@ -43,6 +43,23 @@ type Action struct {
 	// addresses, filled on read; see analysis.go.
 	Addresses []string `json:"addresses"`
 
+	// Follow-through (followup.go): who decided a drop, verification after
+	// done, when it closed, the ticket's key, its sync state, the other
+	// retrospectives that link it, and whether it is overdue.
+	DroppedBy         string       `json:"dropped_by"`
+	VerifiedAt        *time.Time   `json:"verified_at"`
+	VerifiedBy        string       `json:"verified_by"`
+	VerifiedNote      string       `json:"verified_note"`
+	ClosedAt          *time.Time   `json:"closed_at"`
+	TicketKey         string       `json:"ticket_key"`
+	SyncState         SyncState    `json:"sync_state"`
+	SyncError         string       `json:"sync_error"`
+	SyncedAt          *time.Time   `json:"synced_at"`
+	TicketState       string       `json:"ticket_state"` // the tracker's state at the last sync
+	SyncedStatus      ActionStatus `json:"-"`            // the item's status at the last sync
+	LinkedIncidentIDs []int64      `json:"linked_incident_ids"`
+	Overdue           bool         `json:"overdue"` // filled on read by the rules
+
 	Version   int64     `json:"version"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
@@ -55,6 +72,9 @@ type ActionFilter struct {
 	OwnerID    *int64
 	Offset     int
 	Limit      int
+
+	// Follow-through filters (followup.go).
+	FollowupFilter
 }
 
 // ActionUpdate changes an action item. Nil fields are left as they are.
@@ -69,6 +89,13 @@ type ActionUpdate struct {
 	DropReason       *string       `json:"drop_reason"`
 	TicketURL        *string       `json:"ticket_url"`
 	Version          int64         `json:"version"`
+
+	// Follow-through (followup.go).
+	DroppedBy    *string `json:"dropped_by"`
+	TicketKey    *string `json:"ticket_key"`
+	Verified     *bool   `json:"verified"`
+	VerifiedNote *string `json:"verified_note"`
+	Note         *string `json:"note"` // kept in the history with this change
 }
 
 // ActionService manages action items.

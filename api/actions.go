@@ -18,6 +18,10 @@ type actionCreate struct {
 	Status           debrief.ActionStatus `json:"status"`
 	DropReason       string               `json:"drop_reason"`
 	TicketURL        string               `json:"ticket_url"`
+
+	// Follow-through (followup.go).
+	DroppedBy string `json:"dropped_by"`
+	TicketKey string `json:"ticket_key"`
 }
 
 // listIncidentActions lists one incident's action items.
@@ -34,8 +38,9 @@ func (h *Handler) listIncidentActions(w http.ResponseWriter, r *http.Request) er
 // listActions lists action items across incidents, the view of whoever
 // follows up on them all.
 func (h *Handler) listActions(w http.ResponseWriter, r *http.Request) error {
-	q := parseQuery(r, params("incident_id", "status", "owner_id")...)
+	q := parseQuery(r, params(append([]string{"incident_id", "status", "owner_id"}, followupParams...)...)...)
 	f := debrief.ActionFilter{IncidentID: q.id("incident_id")}
+	f.FollowupFilter = followupFilter(q)
 	return h.findActions(w, r, q, f)
 }
 
@@ -73,6 +78,7 @@ func (h *Handler) createAction(w http.ResponseWriter, r *http.Request) error {
 		IncidentID: id, Title: in.Title, Description: in.Description,
 		DefinitionOfDone: in.DefinitionOfDone, OwnerID: in.OwnerID, Priority: in.Priority,
 		DueDate: in.DueDate, Status: in.Status, DropReason: in.DropReason, TicketURL: in.TicketURL,
+		DroppedBy: in.DroppedBy, TicketKey: in.TicketKey,
 	}
 	if err := h.svc.CreateAction(r.Context(), a); err != nil {
 		return err

@@ -69,8 +69,8 @@ func TestActionFiltersAcrossIncidents(t *testing.T) {
 	one := e.incident(map[string]any{"title": "One"})
 	two := e.incident(map[string]any{"title": "Two"})
 	a1 := e.action(one.ID, map[string]any{"title": "A1", "owner_id": ada.ID})
-	a2 := e.action(one.ID, map[string]any{"title": "A2", "owner_id": bob.ID, "status": "planned"})
-	b1 := e.action(two.ID, map[string]any{"title": "B1", "owner_id": ada.ID, "status": "planned"})
+	a2 := e.action(one.ID, map[string]any{"title": "A2", "owner_id": bob.ID, "status": "planned", "due_date": "2030-01-01"})
+	b1 := e.action(two.ID, map[string]any{"title": "B1", "owner_id": ada.ID, "status": "planned", "due_date": "2030-01-01"})
 	b2 := e.action(two.ID, map[string]any{"title": "B2"})
 
 	ids := func(path string) []int64 {

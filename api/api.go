@@ -79,6 +79,11 @@ func New(svc *app.Service, logger *slog.Logger) *Handler {
 
 		{"GET " + Prefix + "/incidents/{id}/actions", h.listIncidentActions},
 		{"POST " + Prefix + "/incidents/{id}/actions", h.createAction},
+		{"GET " + Prefix + "/incidents/{id}/actions/{actionID}/history", h.actionHistory},
+		{"POST " + Prefix + "/incidents/{id}/actions/{actionID}/ticket", h.requestTicket},
+		{"GET " + Prefix + "/incidents/{id}/linked-actions", h.listLinkedActions},
+		{"PUT " + Prefix + "/incidents/{id}/linked-actions/{actionID}", h.linkAction},
+		{"DELETE " + Prefix + "/incidents/{id}/linked-actions/{actionID}", h.unlinkAction},
 		{"GET " + Prefix + "/incidents/{id}/actions/{actionID}", h.getAction},
 		{"PATCH " + Prefix + "/incidents/{id}/actions/{actionID}", h.updateAction},
 		{"DELETE " + Prefix + "/incidents/{id}/actions/{actionID}", h.deleteAction},

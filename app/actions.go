@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/debrief-oss/debrief"
-	"github.com/debrief-oss/debrief/store"
 )
 
 // actionMoves lists the status changes an action item may make. Done and
@@ -35,19 +34,20 @@ func (s *Service) FindActionByID(ctx context.Context, incidentID, id int64) (*de
 	if _, _, err := s.writeUp(ctx, a, incidentID); err != nil {
 		return nil, err
 	}
-	return withAddresses(s, ctx)(s.store.FindActionByID(ctx, incidentID, id))
+	act, err := s.store.FindActionByID(ctx, incidentID, id)
+	if err != nil {
+		return nil, err
+	}
+	markOverdue(s.today(), act)
+	return act, s.fillAddresses(ctx, act)
 }
 
 // FindActions returns a page of action items and the total matching.
 //
 // With an incident, the actor must be allowed to read its write-up. Across
-// incidents, organisation admins (and the system) list straight from the
-// store; anyone else gets only the items of incidents they may see whose
-// write-up they may read. The store cannot filter on that (it knows
-// neither teams nor restricted readers), so for them the rules read every
-// matching item, decide once per incident, and cut the page from what
-// remains: the page and the total are exact, at the cost of reading the
-// whole matching list.
+// incidents, the store keeps only the items the actor may read, by the
+// visibility that actionVisibility (authz.go) decides: the page and the
+// total are exact and cut in SQL, whoever asks.
 func (s *Service) FindActions(ctx context.Context, f debrief.ActionFilter) ([]*debrief.Action, int, error) {
 	a, err := actor(ctx)
 	if err != nil {
@@ -56,46 +56,26 @@ func (s *Service) FindActions(ctx context.Context, f debrief.ActionFilter) ([]*d
 	if err := checkPage(f.Offset, f.Limit); err != nil {
 		return nil, 0, err
 	}
+	if err := checkFollowupFilter(&f.FollowupFilter); err != nil {
+		return nil, 0, err
+	}
 	if f.IncidentID != nil {
 		if _, _, err := s.writeUp(ctx, a, *f.IncidentID); err != nil {
 			return nil, 0, err
 		}
-		return listWithAddresses(s, ctx)(s.store.FindActions(ctx, f))
 	}
-	if isAdmin(a) {
-		return listWithAddresses(s, ctx)(s.store.FindActions(ctx, f))
+	f.Visible = actionVisibility(a)
+	f.Today = s.today()
+	if f.Ticket != nil {
+		t := NormalizeTicket(*f.Ticket)
+		f.Ticket = &t
 	}
-	all, err := findAll(func(offset int) ([]*debrief.Action, int, error) {
-		g := f
-		g.Offset, g.Limit = offset, store.MaxLimit
-		return s.store.FindActions(ctx, g)
-	})
+	items, total, err := s.store.FindActions(ctx, f)
 	if err != nil {
 		return nil, 0, err
 	}
-	allowed := map[int64]bool{}
-	var mine []*debrief.Action
-	for _, act := range all {
-		ok, seen := allowed[act.IncidentID]
-		if !seen {
-			inc, r, err := s.loadWriteUp(ctx, act.IncidentID)
-			switch {
-			case debrief.ErrorCode(err) == debrief.ENOTFOUND: // deleted meanwhile
-			case err != nil:
-				return nil, 0, err
-			default:
-				ok = canSeeRetrospective(a, inc, r)
-			}
-			allowed[act.IncidentID] = ok
-		}
-		if ok {
-			mine = append(mine, act)
-		}
-	}
-	total := len(mine)
-	from := min(f.Offset, total)
-	to := min(from+store.PageLimit(f.Limit), total)
-	return listWithAddresses(s, ctx)(mine[from:to], total, nil)
+	markOverdue(f.Today, items...)
+	return items, total, s.fillAddresses(ctx, items...)
 }
 
 // CreateAction adds an action item to an incident.
@@ -105,6 +85,9 @@ func (s *Service) CreateAction(ctx context.Context, act *debrief.Action) error {
 		return err
 	}
 	if _, _, err := s.editWriteUp(ctx, a, act.IncidentID, "action.create", inIncident("action", "", act.IncidentID)); err != nil {
+		return err
+	}
+	if err := checkCommitment(act); err != nil {
 		return err
 	}
 	return s.createAction(ctx, a, act)
@@ -123,13 +106,16 @@ func (s *Service) createAction(ctx context.Context, a *debrief.Actor, act *debri
 	if act.OwnerID != nil {
 		act.OwnerID = nonZero(*act.OwnerID) // 0 means none, as in updates
 	}
+	s.followupDefaults(a, act, nil)
 	if err := s.validateAction(ctx, act); err != nil {
 		return err
 	}
-	if err := s.store.CreateAction(ctx, act); err != nil {
+	ch := &debrief.ActionChange{ActorID: nonZero(a.UserID()), Actor: a.Name(), ToStatus: act.Status, Note: "created"}
+	if err := s.store.CreateActionLogged(ctx, act, ch); err != nil {
 		return err
 	}
 	act.Addresses = []string{} // a new action addresses nothing yet
+	markOverdue(s.today(), act)
 	s.changed(ctx, a, "action.create", inIncident("action", idString(act.ID), act.IncidentID), nil, act)
 	return nil
 }
@@ -151,7 +137,14 @@ func (s *Service) UpdateAction(ctx context.Context, incidentID, id int64, upd de
 	if err := checkVersion(upd.Version); err != nil {
 		return nil, err
 	}
+	// A stale change is a conflict before it is anything else: the rules
+	// below judge the item as it is now, which the caller has not seen.
+	if upd.Version != act.Version {
+		return nil, debrief.Errorf(debrief.ECONFLICT,
+			"Action %d was changed by someone else (version %d, yours is %d); reload it and try again.", id, act.Version, upd.Version)
+	}
 	before := snapshot(act)
+	old := *act
 	setString(&act.Title, upd.Title)
 	setString(&act.Description, upd.Description)
 	setString(&act.DefinitionOfDone, upd.DefinitionOfDone)
@@ -176,17 +169,22 @@ func (s *Service) UpdateAction(ctx context.Context, incidentID, id int64, upd de
 		}
 		act.Status = *upd.Status
 	}
+	if err := s.applyFollowup(a, &old, act, upd); err != nil {
+		return nil, err
+	}
 	if err := s.validateAction(ctx, act); err != nil {
 		return nil, err
 	}
 	act.Version = upd.Version
-	if err := s.store.UpdateAction(ctx, act); err != nil {
+	ch := changeOf(a, &old, act, upd.Note)
+	if err := s.store.UpdateActionLogged(ctx, act, ch); err != nil {
 		return nil, err
 	}
 	got, err := withAddresses(s, ctx)(s.store.FindActionByID(ctx, incidentID, id))
 	if err != nil {
 		return nil, err
 	}
+	markOverdue(s.today(), got)
 	s.changed(ctx, a, "action.update", obj, before, got)
 	return got, nil
 }
@@ -229,6 +227,7 @@ func (s *Service) validateAction(ctx context.Context, a *debrief.Action) error {
 	}
 	c.link("ticket_url", a.TicketURL)
 	c.text("drop_reason", a.DropReason, a.Status == debrief.ActionDropped, MaxActionText)
+	validateFollowup(&c, a)
 	if c.err != nil {
 		if debrief.ErrorField(c.err) == "drop_reason" && a.DropReason == "" {
 			return debrief.FieldError("drop_reason", "is required to drop an action item: say why, so readers know it was a decision.")

@@ -381,22 +381,13 @@ func pluralWord(n int, one, many string) string {
 }
 
 // withAddresses wraps a store read of one action so that it comes back
-// with Addresses filled; listWithAddresses does the same for a page.
+// with Addresses filled.
 func withAddresses(s *Service, ctx context.Context) func(*debrief.Action, error) (*debrief.Action, error) {
 	return func(act *debrief.Action, err error) (*debrief.Action, error) {
 		if err != nil {
 			return nil, err
 		}
 		return act, s.fillAddresses(ctx, act)
-	}
-}
-
-func listWithAddresses(s *Service, ctx context.Context) func([]*debrief.Action, int, error) ([]*debrief.Action, int, error) {
-	return func(acts []*debrief.Action, total int, err error) ([]*debrief.Action, int, error) {
-		if err != nil {
-			return nil, 0, err
-		}
-		return acts, total, s.fillAddresses(ctx, acts...)
 	}
 }
 

@@ -28,6 +28,9 @@ type Service struct {
 
 	setupMu    sync.Mutex
 	setupToken string // "" once a user exists
+
+	// tickets queues ticket creation (sync.go); nil without a tracker.
+	tickets TicketQueue
 }
 
 // Option configures a Service.

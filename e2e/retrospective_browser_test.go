@@ -91,7 +91,8 @@ func TestRetrospectiveInBrowser(t *testing.T) {
 		t.Errorf("summary not rendered as Markdown: %q", got)
 	}
 
-	// An action item, then its status moves from proposed to planned.
+	// An action item, then its status moves from proposed to in progress
+	// (planning would need an owner and a date).
 	b.do(
 		chromedp.SendKeys(chromedp.CSS(`#ac-title`), "Canary the payments deploy"),
 		chromedp.SendKeys(chromedp.CSS(`#ac-dod`), "Deploys reach 5% first and roll back on the error-rate alert"),
@@ -100,12 +101,12 @@ func TestRetrospectiveInBrowser(t *testing.T) {
 	)
 	b.waitText("Canary the payments deploy")
 	b.do(
-		chromedp.SetValue(chromedp.CSS(`#actions form.move-form select[name="status"]`), "planned"),
+		chromedp.SetValue(chromedp.CSS(`#actions form.move-form select[name="status"]`), "in_progress"),
 		chromedp.Click(chromedp.CSS(`#actions form.move-form button[type="submit"]`)),
 	)
 	// The row's class carries the stored status, so this waits for the
 	// page that answers the post, not for the select just changed.
-	b.waitFor(`document.querySelector('#actions tr.arow-planned')`)
+	b.waitFor(`document.querySelector('#actions tr.arow-in_progress')`)
 
 	// The Markdown, downloaded as a user would.
 	dir := t.TempDir()
@@ -123,7 +124,7 @@ func TestRetrospectiveInBrowser(t *testing.T) {
 		"2024-05-01 16:05 CEST (UTC+02:00)** Error-rate alert fires",
 		"| Canary the payments deploy (done when: Deploys reach 5% first and roll back on the error-rate alert) |",
 		"| High |",
-		"| Planned |",
+		"| In progress |",
 	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("downloaded Markdown lacks %q\n---\n%s", want, md)

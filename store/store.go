@@ -122,6 +122,18 @@ type Store interface {
 	UpdateCatalogControl(ctx context.Context, c *debrief.CatalogControl) error
 	DeleteCatalogControl(ctx context.Context, id int64) error
 	FindCatalogControlUses(ctx context.Context, id int64) ([]*debrief.CatalogControlUse, error)
+	// Follow-through of action items. CreateActionLogged and
+	// UpdateActionLogged are CreateAction and UpdateAction that, when ch is
+	// not nil, append ch (ActionID, IncidentID and, when zero, At filled)
+	// to the item's history in the same transaction. FindActionHistory
+	// lists it oldest first. LinkAction links an action item from another
+	// incident's retrospective (twice is once; a missing incident or
+	// action is ENOTFOUND); reads fill LinkedIncidentIDs in incident order.
+	CreateActionLogged(ctx context.Context, a *debrief.Action, ch *debrief.ActionChange) error
+	UpdateActionLogged(ctx context.Context, a *debrief.Action, ch *debrief.ActionChange) error
+	FindActionHistory(ctx context.Context, incidentID, id int64) ([]*debrief.ActionChange, error)
+	LinkAction(ctx context.Context, incidentID, id int64) error
+	UnlinkAction(ctx context.Context, incidentID, id int64) error
 
 	// People. A duplicate handle (case-insensitive, when not empty) is
 	// debrief.ECONFLICT. Deleting a person referenced as commander, responder,
@@ -185,6 +197,21 @@ type Store interface {
 	AppendAudit(ctx context.Context, e *debrief.AuditEntry) error
 	FindAudit(ctx context.Context, f debrief.AuditFilter) ([]*debrief.AuditEntry, error)
 
+	// Background jobs (package jobs). EnqueueJob adds j unless a job with
+	// its Key exists (false then): whichever instance enqueues first wins,
+	// so a scheduled piece of work is queued once. ClaimJob takes the next
+	// job due at now (queued with RunAt <= now, or running with its lease
+	// expired) for worker until now+lease, or returns nil: two workers
+	// never hold the same job (SELECT ... FOR UPDATE SKIP LOCKED on
+	// PostgreSQL, the write lock on SQLite). FinishJob ends worker's hold
+	// on job id: done, failed for good, or queued again at retryAt with
+	// errText; ENOTFOUND when worker does not hold it (its lease expired
+	// and another took it).
+	EnqueueJob(ctx context.Context, j *Job) (bool, error)
+	ClaimJob(ctx context.Context, worker string, now time.Time, lease time.Duration) (*Job, error)
+	FinishJob(ctx context.Context, id int64, worker string, state JobState, errText string, retryAt time.Time) error
+	FindJobs(ctx context.Context, kind string) ([]*Job, error)
+
 	// Migrate brings the schema up to date; it is safe to run concurrently
 	// from several instances and when already current.
 	Migrate(ctx context.Context) error
@@ -198,6 +225,33 @@ type Store interface {
 type AttemptLimit struct {
 	Key   string
 	Limit int
+}
+
+// JobState is where a background job stands.
+type JobState string
+
+const (
+	JobQueued  JobState = "queued"
+	JobRunning JobState = "running"
+	JobDone    JobState = "done"
+	JobFailed  JobState = "failed"
+)
+
+// Job is one piece of background work (package jobs): a kind, a unique
+// key that makes enqueueing idempotent, and a JSON payload.
+type Job struct {
+	ID          int64
+	Kind        string
+	Key         string
+	Payload     []byte
+	State       JobState
+	RunAt       time.Time
+	Attempts    int
+	LastError   string
+	LockedBy    string
+	LockedUntil *time.Time
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 // UserFilter selects users. Query matches name or email, ignoring case.

@@ -29,6 +29,12 @@ type actionsView struct {
 	AddForm    actionForm
 	Owners     []option
 	Priorities []option
+
+	// Revisited are the dropped recommendations, each with why and who
+	// decided: the retrospective says what was reconsidered.
+	Revisited []actionView
+	// Linked are recurring items of other incidents this one links.
+	Linked []linkedView
 }
 
 // actionView is one row of the table.
@@ -56,6 +62,10 @@ type actionView struct {
 	// Addresses are the refs of the analysis items it addresses, space
 	// separated (a string keeps the row comparable for the row cache).
 	Addresses string
+
+	// Follow-through (followup.go).
+	DroppedBy, TicketKey, SyncError string
+	Verified, SyncPending           bool
 }
 
 func newActionsView(inc *debrief.Incident, actions []*debrief.Action, people []*debrief.Person, loc *time.Location, now time.Time) actionsView {
@@ -75,6 +85,7 @@ func newActionsView(inc *debrief.Incident, actions []*debrief.Action, people []*
 			v.Done++
 		case debrief.ActionDropped:
 			v.Dropped++
+			v.Revisited = append(v.Revisited, av)
 		}
 		if av.Overdue {
 			v.Overdue++
@@ -110,6 +121,7 @@ func newActionView(a *debrief.Action, base, today string) actionView {
 	if a.Owner != nil {
 		av.Owner = a.Owner.Name
 	}
+	followupView(&av, a)
 	// Due dates are calendar dates, compared as text (YYYY-MM-DD sorts).
 	av.Overdue = a.DueDate != "" && a.DueDate < today &&
 		a.Status != debrief.ActionDone && a.Status != debrief.ActionDropped
@@ -153,16 +165,21 @@ type actionForm struct {
 	OwnerID, Priority, DueDate           string
 	Status, DropReason, TicketURL        string
 	Version                              int64
+
+	// Follow-through (action_followup.go).
+	followupForm
 }
 
 var actionLabels = map[string]string{
 	"title": "Title", "description": "Description", "definition_of_done": "Definition of done",
 	"owner_id": "Owner", "priority": "Priority", "due_date": "Due date", "status": "Status",
 	"drop_reason": "Reason for dropping", "ticket_url": "Ticket link",
+	"dropped_by": "Decided by", "verified": "Verified effective", "verified_note": "How it was verified",
+	"note": "Note", "tracker": "Tracker",
 }
 
 func readActionForm(r *http.Request) actionForm {
-	return actionForm{
+	f := actionForm{
 		Title:            r.PostFormValue("title"),
 		Description:      r.PostFormValue("description"),
 		DefinitionOfDone: r.PostFormValue("definition_of_done"),
@@ -174,6 +191,8 @@ func readActionForm(r *http.Request) actionForm {
 		TicketURL:        strings.TrimSpace(r.PostFormValue("ticket_url")),
 		Version:          formVersion(r.PostFormValue("version")),
 	}
+	f.followupForm = readFollowupForm(r)
+	return f
 }
 
 func actionFormOf(a *debrief.Action) actionForm {
@@ -185,6 +204,7 @@ func actionFormOf(a *debrief.Action) actionForm {
 	if a.OwnerID != nil {
 		f.OwnerID = itoa(*a.OwnerID)
 	}
+	f.followupForm = followupFormOf(a)
 	return f
 }
 
@@ -202,6 +222,9 @@ type actionPage struct {
 	ActionID   int64
 	DeleteURL  string
 	Current    *actionView
+
+	// Follow-through (action_followup.go).
+	Followup actionFollowup
 }
 
 func (h *Handler) newActionPage(r *http.Request, inc *debrief.Incident, f actionForm, a *debrief.Action) (*actionPage, error) {
@@ -231,6 +254,9 @@ func (h *Handler) newActionPage(r *http.Request, inc *debrief.Incident, f action
 		p.Statuses = actionMoves(a.Status)
 		for i := range p.Statuses {
 			p.Statuses[i].Selected = p.Statuses[i].Value == f.Status
+		}
+		if err := h.fillFollowup(r, p, a); err != nil {
+			return nil, err
 		}
 	}
 	return p, nil
@@ -314,6 +340,7 @@ func (h *Handler) updateAction(w http.ResponseWriter, r *http.Request) error {
 	if id, ok := optionalID(f.OwnerID); ok {
 		upd.OwnerID = &id
 	}
+	f.followupForm.apply(&upd, status)
 	return h.saveAction(w, r, inc, a, f, upd)
 }
 

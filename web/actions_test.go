@@ -31,10 +31,10 @@ func TestAddEditDeleteAction(t *testing.T) {
 	edit := base + "/actions/" + itoa(a.ID) + "/edit"
 	redirected(t, e.post(edit, url.Values{
 		"version": {itoa(a.Version)}, "title": {"Route synthetic card payments through the canary"},
-		"owner_id": {"0"}, "priority": {"medium"}, "due_date": {""}, "status": {"planned"},
+		"owner_id": {"0"}, "priority": {"medium"}, "due_date": {""}, "status": {"in_progress"},
 	}))
 	got, _ := e.svc.FindActionByID(e.ctx, s.inc.ID, a.ID)
-	if got.OwnerID != nil || got.Priority != "medium" || got.DueDate != "" || got.Status != debrief.ActionPlanned || got.TicketURL != "" {
+	if got.OwnerID != nil || got.Priority != "medium" || got.DueDate != "" || got.Status != debrief.ActionInProgress || got.TicketURL != "" {
 		t.Errorf("after edit: %+v", got)
 	}
 

@@ -107,7 +107,11 @@ func New(svc *app.Service, logger *slog.Logger, opts Options) *Handler {
 	h.get("GET /incidents/{id}/actions/{aid}/edit", h.editAction)
 	h.post("POST /incidents/{id}/actions/{aid}/edit", h.updateAction)
 	h.post("POST /incidents/{id}/actions/{aid}/status", h.moveAction)
+	h.post("POST /incidents/{id}/actions/{aid}/ticket", h.requestTicket)
 	h.post("POST /incidents/{id}/actions/delete", h.deleteAction)
+
+	h.get("GET /actions", h.showBoard)
+	h.get("GET /actions/metrics", h.showMetrics)
 
 	h.get("GET /incidents/{id}/audit", h.showAudit)
 	h.post("POST /incidents/{id}/access", h.updateAccess)

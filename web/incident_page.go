@@ -166,6 +166,11 @@ func (h *Handler) loadIncidentPage(r *http.Request, id int64, st pageState) (*in
 	for i := range p.Actions.Rows {
 		p.Actions.Rows[i].Editable = p.Can.Edit
 	}
+	if !headerOnly {
+		if err := h.fillLinked(r, p); err != nil {
+			return nil, err
+		}
+	}
 	p.TeamName, p.TeamPath = rep.Incident.Team, teamPath(rep.Incident.Team)
 	if t, err := h.svc.FindTeamBySlug(ctx, rep.Incident.Team); err == nil {
 		p.TeamName = t.Name

@@ -25,6 +25,9 @@ type config struct {
 	oidcIssuer       string
 	oidcClientID     string
 	oidcClientSecret string
+
+	// followup configures ticket sync and nudges (followup.go).
+	followup followupConfig
 }
 
 // newFlagSet declares the shared flags on a command's flag set.

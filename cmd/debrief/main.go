@@ -4,6 +4,7 @@
 //	debrief migrate             bring the database schema up to date
 //	debrief export ID           write one retrospective as Markdown or JSON
 //	debrief user create         create a user, such as the first admin
+//	debrief actions [filters]   list action items (--overdue --team T, --ticket KEY)
 //	debrief version             print the version
 package main
 
@@ -36,6 +37,7 @@ var commands = []command{
 	{"token", "make an API token for a user: token create --email E --name N", runToken},
 	{"team", "create a team: team create --name N [--slug S]", runTeam},
 	{"template", "manage templates and their rules: template import|list|export|rules", runTemplate},
+	{"actions", "list action items: --overdue --team T, --ticket OPS-123, --json", runActions},
 	{"version", "print the version and exit", runVersion},
 }
 

@@ -272,6 +272,26 @@ var matrix = map[string]matrixEntry{
 	"DELETE /api/v1/incidents/{id}/actions/{actionID}": {
 		team: "U A A A F H F", org: "U A A A F F F", restricted: "U A A F F H F"},
 	"GET /api/v1/actions": {team: "U A A A A A A"}, // filtered to what each may read
+	"GET /api/v1/incidents/{id}/actions/{actionID}/history": {
+		team: "U A A A A H A", org: "U A A A A A A", restricted: "U A A F F H F"},
+	// Asking for a ticket changes the item; without a tracker configured
+	// the service answers 400 once access is decided.
+	"POST /api/v1/incidents/{id}/actions/{actionID}/ticket": {
+		team: "U A A A F H F", org: "U A A A F F F", restricted: "U A A F F H F", body: `{"tracker": "github"}`},
+	// The trackers' webhooks: signed with a shared secret, never by a
+	// user's credentials, so every caller without the signature is refused.
+	"POST /api/v1/hooks/github": {team: "U U U U U U U"},
+	"POST /api/v1/hooks/jira":   {team: "U U U U U U U"},
+	"GET /api/v1/incidents/{id}/linked-actions": {
+		team: "U A A A A H A", org: "U A A A A A A", restricted: "U A A F F H F"},
+	// Linking an item from the write-up changes it, and needs the item's
+	// write-up readable too; the item asked about is the incident's own,
+	// which the service refuses (400) once access is decided.
+	"PUT /api/v1/incidents/{id}/linked-actions/{actionID}": {
+		team: "U A A A F H F", org: "U A A A F F F", restricted: "U A A F F H F", body: `{"incident_id": $incident}`},
+	"DELETE /api/v1/incidents/{id}/linked-actions/{actionID}": {
+		team: "U A A A F H F", org: "U A A A F F F", restricted: "U A A F F H F",
+		params: map[string]string{"actionID": "$action?incident_id=$incident"}},
 
 	// The people directory: read by everyone signed in, written by the
 	// editors of any team.
@@ -331,6 +351,11 @@ var matrix = map[string]matrixEntry{
 	// Pages. Lists show what each may see.
 	"GET /{$}":       {team: "U A A A A A -"},
 	"GET /incidents": {team: "U A A A A A -"},
+	// The follow-up board: every signed-in user, filtered to what each
+	// may read (the restricted write-up's items are among the secrets the
+	// answer is searched for).
+	"GET /actions":         {team: "U A A A A A -"},
+	"GET /actions/metrics": {team: "U A A A A A -"},
 	// The form is offered to everyone signed in (with only the teams they
 	// may choose); the service decides when it is sent.
 	"GET /incidents/new": {team: "U A A A A A -"},
@@ -379,6 +404,10 @@ var matrix = map[string]matrixEntry{
 		team: "U A A A F H -", org: "U A A A F F -", restricted: "U A A F F H -"},
 	"POST /incidents/{id}/actions/{aid}/status": {
 		team: "U A A A F H -", org: "U A A A F F -", restricted: "U A A F F H -"},
+	// Asking for a ticket: no tracker in the matrix's server, so 400 once
+	// access is decided.
+	"POST /incidents/{id}/actions/{aid}/ticket": {
+		team: "U A A A F H -", org: "U A A A F F -", restricted: "U A A F F H -", body: "tracker=github"},
 	"POST /incidents/{id}/actions/delete": {
 		team: "U A A A F H -", org: "U A A A F F -", restricted: "U A A F F H -", body: "action=$action"},
 

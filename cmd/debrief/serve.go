@@ -21,6 +21,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&cfg.oidcIssuer, "oidc-issuer", "", "OpenID Connect issuer URL; enables single sign-on")
 	fs.StringVar(&cfg.oidcClientID, "oidc-client-id", "", "OpenID Connect client id")
 	fs.StringVar(&cfg.oidcClientSecret, "oidc-client-secret", "", "OpenID Connect client secret (prefer DEBRIEF_OIDC_CLIENT_SECRET)")
+	followupFlags(fs, &cfg.followup)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -52,6 +53,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	stopJobs, err := startJobs(ctx, &cfg, svc, st, log)
+	if err != nil {
+		return err
+	}
+	defer stopJobs()
 	if err := srv.Open(); err != nil {
 		return err
 	}

@@ -38,6 +38,11 @@ func buildServer(ctx context.Context, cfg *config, svc *app.Service, ready func(
 		}
 		routes = append(routes, h)
 	}
+	hooks, err := trackerWebhooks(cfg, svc, log)
+	if err != nil {
+		return nil, err
+	}
+	routes = append(routes, hooks)
 	opts := auth.Options{SecureCookies: cfg.secureCookies, ErrorPage: pages.ServeError}
 	if cfg.demo {
 		opts.DemoUser = func(ctx context.Context) (int64, error) {

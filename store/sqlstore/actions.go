@@ -13,7 +13,7 @@ import (
 // for a whole page.
 var actionSelect = "SELECT a.id, a.incident_id, a.title, a.description, a.definition_of_done, a.owner_id, " +
 	"a.priority, a.due_date, a.status, a.drop_reason, a.ticket_url, a.version, a.created_at, a.updated_at, " +
-	personCols("o") + " FROM actions a LEFT JOIN people o ON o.id = a.owner_id"
+	followupCols + ", " + personCols("o") + " FROM actions a LEFT JOIN people o ON o.id = a.owner_id"
 
 func scanAction(row rowScanner) (*debrief.Action, error) {
 	var (
@@ -24,9 +24,12 @@ func scanAction(row rowScanner) (*debrief.Action, error) {
 	)
 	dest := []any{&a.ID, &a.IncidentID, &a.Title, &a.Description, &a.DefinitionOfDone, &ownerID,
 		&a.Priority, &a.DueDate, &a.Status, &a.DropReason, &a.TicketURL, &a.Version, &created, &updated}
+	var fs followupScan
+	dest = append(dest, fs.dest()...)
 	if err := row.Scan(append(dest, o.dest()...)...); err != nil {
 		return nil, err
 	}
+	fs.fill(&a)
 	a.OwnerID, a.Owner = idPtr(ownerID), o.person()
 	a.CreatedAt, a.UpdatedAt = fromMicros(created), fromMicros(updated)
 	return &a, nil
@@ -45,6 +48,13 @@ func actionRefs(a *debrief.Action) []ref {
 // CreateAction stores a and leaves it as a read would return it (ID,
 // Version, times, Owner).
 func (db *DB) CreateAction(ctx context.Context, a *debrief.Action) error {
+	return db.CreateActionLogged(ctx, a, nil)
+}
+
+// CreateActionLogged is CreateAction that also writes the follow-through
+// columns and, when ch is not nil, ch as the first entry of the item's
+// history, in the same transaction.
+func (db *DB) CreateActionLogged(ctx context.Context, a *debrief.Action, ch *debrief.ActionChange) error {
 	now := db.now()
 	var stored *debrief.Action
 	err := db.inTx(ctx, func(tx runner) error {
@@ -56,6 +66,9 @@ func (db *DB) CreateAction(ctx context.Context, a *debrief.Action) error {
 			a.IncidentID, a.Title, a.Description, a.DefinitionOfDone, nullID(a.OwnerID), a.Priority, a.DueDate,
 			string(a.Status), a.DropReason, a.TicketURL, toMicros(now), toMicros(now)).Scan(&id)
 		if err != nil {
+			return err
+		}
+		if err := writeFollowup(ctx, tx, id, a, ch, now); err != nil {
 			return err
 		}
 		stored, err = findAction(ctx, tx, a.IncidentID, id)
@@ -80,8 +93,10 @@ func findAction(ctx context.Context, r runner, incidentID, id int64) (*debrief.A
 	a, err := scanAction(r.queryRow(ctx, actionSelect+" WHERE a.incident_id = ? AND a.id = ?", incidentID, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound(fmt.Sprintf("Action %d", id))
+	} else if err != nil {
+		return nil, err
 	}
-	return a, err
+	return a, fillLinks(ctx, r, []*debrief.Action{a})
 }
 
 // FindActions returns a page of actions, by incident then id, with their
@@ -97,7 +112,11 @@ func (db *DB) FindActions(ctx context.Context, f debrief.ActionFilter) ([]*debri
 	if f.OwnerID != nil {
 		w.add("a.owner_id = ?", *f.OwnerID)
 	}
-	actions, total, err := findPage(ctx, db.read(), scanAction, actionSelect, "actions a", &w, "a.incident_id, a.id", f.Offset, f.Limit)
+	followupWhere(&w, &f.FollowupFilter)
+	actions, total, err := findPage(ctx, db.read(), scanAction, actionSelect, "actions a", &w, followupOrder(&f.FollowupFilter), f.Offset, f.Limit)
+	if err == nil {
+		err = fillLinks(ctx, db.read(), actions)
+	}
 	return actions, total, wrap("find actions", err)
 }
 
@@ -105,6 +124,13 @@ func (db *DB) FindActions(ctx context.Context, f debrief.ActionFilter) ([]*debri
 // a read would return it (Owner refilled). The action is found by
 // a.IncidentID and a.ID together.
 func (db *DB) UpdateAction(ctx context.Context, a *debrief.Action) error {
+	return db.UpdateActionLogged(ctx, a, nil)
+}
+
+// UpdateActionLogged is UpdateAction that also writes the follow-through
+// columns and, when ch is not nil, appends ch to the item's history, in the
+// same transaction: a change is never made without its record.
+func (db *DB) UpdateActionLogged(ctx context.Context, a *debrief.Action, ch *debrief.ActionChange) error {
 	now := db.now()
 	var stored *debrief.Action
 	err := db.inTx(ctx, func(tx runner) error {
@@ -114,6 +140,9 @@ func (db *DB) UpdateAction(ctx context.Context, a *debrief.Action) error {
 			a.Title, a.Description, a.DefinitionOfDone, nullID(a.OwnerID), a.Priority, a.DueDate,
 			string(a.Status), a.DropReason, a.TicketURL, toMicros(now))
 		if err != nil {
+			return err
+		}
+		if err := writeFollowup(ctx, tx, a.ID, a, ch, now); err != nil {
 			return err
 		}
 		stored, err = findAction(ctx, tx, a.IncidentID, a.ID)

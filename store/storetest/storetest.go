@@ -64,6 +64,11 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ActionFilters", testActionFilters},
 		{"ActionUpdate", testActionUpdate},
 		{"ActionDelete", testActionDelete},
+		{"ActionFollowupColumns", testActionFollowupColumns},
+		{"ActionLinks", testActionLinks},
+		{"ActionBoardFilters", testActionBoardFilters},
+		{"JobsEnqueueClaimFinish", testJobsEnqueueClaimFinish},
+		{"JobsConcurrentClaims", testJobsConcurrentClaims},
 
 		{"PersonCreateFind", testPersonCreateFind},
 		{"PersonNotFound", testPersonNotFound},

@@ -1,0 +1,147 @@
+package app
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/debrief-oss/debrief"
+	"github.com/debrief-oss/debrief/store"
+)
+
+// Follow-through metrics, computed from the items the actor may read (the
+// store applies the visibility), optionally one team's.
+//
+// An item counts as open from its creation until it is closed (done or
+// dropped, ClosedAt); the backlog uses the last close only, so an item
+// reopened and closed again counts as open in between only from the
+// history, which these figures do not read.
+
+// completionDays are the windows of the completion rates.
+var completionDays = []int{30, 60, 90}
+
+// FollowupMetrics returns the metrics of the items of team (nil: all the
+// actor may read), over weeks weeks of backlog.
+func (s *Service) FollowupMetrics(ctx context.Context, team *string, weeks int) (*debrief.FollowupMetrics, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if weeks <= 0 || weeks > 260 {
+		return nil, debrief.FieldError("weeks", "must be from 1 to 260 (got %d).", weeks)
+	}
+	f := debrief.ActionFilter{Limit: store.MaxLimit, FollowupFilter: debrief.FollowupFilter{Team: team, Visible: actionVisibility(a)}}
+	items, err := findAll(func(offset int) ([]*debrief.Action, int, error) {
+		g := f
+		g.Offset = offset
+		return s.store.FindActions(ctx, g)
+	})
+	if err != nil {
+		return nil, err
+	}
+	incs := map[int64]*debrief.Incident{}
+	for _, it := range items {
+		if _, ok := incs[it.IncidentID]; ok {
+			continue
+		}
+		inc, err := s.store.FindIncidentByID(ctx, it.IncidentID)
+		if err != nil {
+			return nil, err
+		}
+		incs[it.IncidentID] = inc
+	}
+	now := s.now().UTC()
+	m := &debrief.FollowupMetrics{AsOf: now.Truncate(24 * time.Hour)}
+
+	// Completion rates: overall, by team, by severity.
+	type key struct{ by, group string }
+	groups := map[key][]*debrief.Action{}
+	var order []key
+	add := func(k key, it *debrief.Action) {
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], it)
+	}
+	for _, it := range items {
+		add(key{"all", ""}, it)
+		add(key{"team", incs[it.IncidentID].Team}, it)
+		add(key{"severity", incs[it.IncidentID].Severity}, it)
+	}
+	rank := map[string]int{"all": 0, "team": 1, "severity": 2}
+	sevRank := map[string]int{}
+	for i, sv := range s.severities {
+		sevRank[sv] = i
+	}
+	slices.SortFunc(order, func(x, y key) int {
+		if rank[x.by] != rank[y.by] {
+			return rank[x.by] - rank[y.by]
+		}
+		if x.by == "severity" {
+			return sevRank[x.group] - sevRank[y.group]
+		}
+		if x.group < y.group {
+			return -1
+		} else if x.group > y.group {
+			return 1
+		}
+		return 0
+	})
+	for _, k := range order {
+		row := debrief.CompletionRow{By: k.by, Group: k.group, Days: completionDays}
+		for _, d := range completionDays {
+			window := time.Duration(d) * 24 * time.Hour
+			eligible, done := 0, 0
+			for _, it := range groups[k] {
+				if it.Status == debrief.ActionDropped || now.Sub(it.CreatedAt) < window {
+					continue
+				}
+				eligible++
+				if it.Status == debrief.ActionDone && it.ClosedAt != nil && it.ClosedAt.Sub(it.CreatedAt) <= window {
+					done++
+				}
+			}
+			rate := 0.0
+			if eligible > 0 {
+				rate = float64(done) / float64(eligible)
+			}
+			row.Within, row.Eligible = append(row.Within, rate), append(row.Eligible, eligible)
+		}
+		m.Completion = append(m.Completion, row)
+	}
+
+	// Ages of open items.
+	m.Ages = []debrief.AgeBucket{{Label: "under 30 days", From: 0, To: 30}, {Label: "30–60 days", From: 30, To: 60},
+		{Label: "60–90 days", From: 60, To: 90}, {Label: "90 days and more", From: 90}}
+	var ages []int
+	for _, it := range items {
+		if !it.Status.IsOpen() {
+			continue
+		}
+		age := int(now.Sub(it.CreatedAt).Hours() / 24)
+		ages = append(ages, age)
+		for i := range m.Ages {
+			if age >= m.Ages[i].From && (m.Ages[i].To == 0 || age < m.Ages[i].To) {
+				m.Ages[i].Count++
+			}
+		}
+	}
+	if len(ages) > 0 {
+		slices.Sort(ages)
+		m.OldestOpenDays, m.MedianOpenDays = ages[len(ages)-1], ages[len(ages)/2]
+	}
+
+	// The backlog at the end of each of the last weeks, today last.
+	end := time.Date(now.Year(), now.Month(), now.Day(), 23, 59, 59, 0, time.UTC)
+	for w := weeks - 1; w >= 0; w-- {
+		at := end.AddDate(0, 0, -7*w)
+		open := 0
+		for _, it := range items {
+			if !it.CreatedAt.After(at) && (it.ClosedAt == nil || it.ClosedAt.After(at)) && (it.ClosedAt != nil || it.Status.IsOpen()) {
+				open++
+			}
+		}
+		m.Backlog = append(m.Backlog, debrief.BacklogPoint{Day: at.Format(time.DateOnly), Open: open})
+	}
+	return m, nil
+}
