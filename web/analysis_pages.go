@@ -169,8 +169,10 @@ func (h *Handler) createAnalysisItem(w http.ResponseWriter, r *http.Request) err
 		Control: f.Control, Saw: f.Saw, Reason: f.Reason, Category: f.Category, Parent: f.Parent}
 	err = h.svc.CreateAnalysisItem(r.Context(), it)
 	if err == nil {
-		// Back to the same form, focused, for the next one.
-		http.Redirect(w, r, incidentPath(inc.ID)+"/analysis?add="+f.Kind+"#add-"+f.Kind, http.StatusSeeOther)
+		// Back to the same form, focused, for the next one. No #fragment:
+		// a page opened at a fragment ignores autofocus, and the focused
+		// input is scrolled into view anyway.
+		http.Redirect(w, r, incidentPath(inc.ID)+"/analysis?add="+f.Kind, http.StatusSeeOther)
 		return nil
 	}
 	var errs formErrors
