@@ -103,9 +103,10 @@ func TestAnalysisInBrowser(t *testing.T) {
 		t.Errorf("F1 does not show its action: %q", got)
 	}
 	if dir := os.Getenv("DEBRIEF_E2E_SHOTS"); dir != "" {
-		for _, shot := range []struct{ url, file string }{{incURL + "#analysis", "incident-analysis.png"}, {incURL + "/analysis", "analysis-editor.png"}} {
+		for _, shot := range []struct{ url, file string }{{incURL + "#analysis", "incident-analysis.png"}, {incURL + "/analysis", "analysis-editor.png"},
+			{incURL + "/analysis/items/F1/edit", "analysis-item.png"}} {
 			b.do(chromedp.Navigate(shot.url))
-			b.do(chromedp.WaitVisible(chromedp.CSS(`#analysis`)))
+			b.do(chromedp.WaitVisible(chromedp.CSS(`main`)))
 			png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 			if err != nil {
 				t.Fatal(err)
