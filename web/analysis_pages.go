@@ -133,6 +133,7 @@ func (h *Handler) newAnalysisPage(r *http.Request, rep *debrief.Report, an *debr
 		Kinds:   kindInfos,
 		CanEdit: can,
 	}
+	p.Part.OnEditor = true
 	if !slices.ContainsFunc(kindInfos, func(k kindInfo) bool { return k.Kind == p.Focus }) {
 		p.Focus = ""
 	}
