@@ -102,6 +102,15 @@ func (s *Service) importAddresses(ctx context.Context, a *debrief.Actor, act *de
 	if len(refs) == 0 {
 		return nil
 	}
+	items, err := s.store.FindAnalysisItems(ctx, act.IncidentID)
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		if it.NoAction != "" && slices.Contains(refs, it.Ref) {
+			return debrief.FieldError("addresses", "%s carries the decision that it needs no action (%q), so no action item may address it.", it.Ref, it.NoAction)
+		}
+	}
 	before := snapshot(act)
 	if err := s.store.SetActionLinks(ctx, act.IncidentID, act.ID, refs); err != nil {
 		return err

@@ -137,6 +137,11 @@ func TestImportRefusesDanglingAnalysis(t *testing.T) {
 		}
 		_, err := e.svc.ImportReport(e.sys, rep)
 		wantField(t, err, "analysis.F1.control")
+		// A decision and an action for one item contradict each other.
+		rep.Analysis.Items = []*debrief.AnalysisItem{{Kind: debrief.KindSystemic, Ref: "S1", Title: "x", NoAction: "accepted"}}
+		rep.Actions = []*debrief.Action{{Title: "Do it anyway", Addresses: []string{"S1"}}}
+		_, err = e.svc.ImportReport(e.sys, rep)
+		wantField(t, err, "actions[0].addresses")
 		incs, _, _ := e.svc.FindIncidents(e.sys, debrief.IncidentFilter{})
 		if len(incs) != 0 {
 			t.Fatalf("a refused import left %d incidents", len(incs))

@@ -32,6 +32,9 @@ import (
 //     `debrief token create`).
 //   - The people directory is read by every signed-in user and written by
 //     editors of any team.
+//   - The analysis is part of the write-up (read and changed like it). A
+//     team's catalogue of safety controls and fishbone categories are read
+//     by its members and written by its editors (seeCatalog, editCatalog).
 
 // actor returns the context's actor, or EUNAUTHORIZED.
 func actor(ctx context.Context) (*debrief.Actor, error) {

@@ -65,6 +65,8 @@ type analysisPart struct {
 	Untraced   []itemLink
 	Unlinked   []actionLink
 	CanEdit    bool
+	// OnEditor is set on the editor page, which needs no link to itself.
+	OnEditor bool
 }
 
 type itemGroup struct {

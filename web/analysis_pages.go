@@ -133,6 +133,7 @@ func (h *Handler) newAnalysisPage(r *http.Request, rep *debrief.Report, an *debr
 		Kinds:   kindInfos,
 		CanEdit: can,
 	}
+	p.Part.OnEditor = true
 	if !slices.ContainsFunc(kindInfos, func(k kindInfo) bool { return k.Kind == p.Focus }) {
 		p.Focus = ""
 	}
@@ -169,8 +170,10 @@ func (h *Handler) createAnalysisItem(w http.ResponseWriter, r *http.Request) err
 		Control: f.Control, Saw: f.Saw, Reason: f.Reason, Category: f.Category, Parent: f.Parent}
 	err = h.svc.CreateAnalysisItem(r.Context(), it)
 	if err == nil {
-		// Back to the same form, focused, for the next one.
-		http.Redirect(w, r, incidentPath(inc.ID)+"/analysis?add="+f.Kind+"#add-"+f.Kind, http.StatusSeeOther)
+		// Back to the same form, focused, for the next one. No #fragment:
+		// a page opened at a fragment ignores autofocus, and the focused
+		// input is scrolled into view anyway.
+		http.Redirect(w, r, incidentPath(inc.ID)+"/analysis?add="+f.Kind, http.StatusSeeOther)
 		return nil
 	}
 	var errs formErrors

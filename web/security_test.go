@@ -114,7 +114,8 @@ func TestPagesFitTheContentSecurityPolicy(t *testing.T) {
 	inlineScript := regexp.MustCompile(`<script(?:\s[^>]*)?>`)
 	for _, p := range []string{"/", "/incidents/new", base, base + "/edit", base + "/sections/summary/edit", base + "/events/new",
 		base + "/events/1/edit", base + "/actions/new", base + "/actions/1/edit", "/people", "/missing",
-		base + "/audit", "/profile", "/teams", "/teams/payments", "/admin/users", "/login", "/setup?token=x"} {
+		base + "/audit", "/profile", "/teams", "/teams/payments", "/admin/users", "/login", "/setup?token=x",
+		base + "/analysis", "/teams/payments/controls"} {
 		html := e.get(p).Body.String()
 		if p == "/login" {
 			html = e.anon().get(p).Body.String()

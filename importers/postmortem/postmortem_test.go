@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/debrief-oss/debrief/importers/postmortem"
 )
@@ -363,6 +364,7 @@ func FuzzParse(f *testing.F) {
 		}
 	}
 	f.Add([]byte("# t\n## Timeline\n- 25:99 x\n- 2021-02-30 10:00 y\n| a |\n|---|\n"))
+	f.Add([]byte("# t\n## Root cause\n- **a** [b](c)\n  more\n\n```\n- not a factor\n```\n1) two\n## Contributing factors\nOne paragraph.\n\nAnother.\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		start := time.Now()
 		d, err := postmortem.Parse("fuzz.md", b, postmortem.Options{Now: now})
@@ -375,6 +377,11 @@ func FuzzParse(f *testing.F) {
 		for _, e := range d.Events {
 			if e.At.Location() != time.UTC {
 				t.Fatalf("event not in UTC: %v", e.At)
+			}
+		}
+		for _, f := range d.Factors {
+			if f.Title == "" || strings.Contains(f.Title, "\n") || len([]rune(f.Title)) > 200 || !utf8.ValidString(f.Title) {
+				t.Fatalf("factor title %q", f.Title)
 			}
 		}
 	})

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -150,4 +151,44 @@ func TestHostileText(t *testing.T) {
 	a.Categories = append(a.Categories, "<bone>")
 	wellFormed(t, diagram.ControlStructure(a))
 	wellFormed(t, diagram.Fishbone(a, "<head>&"))
+}
+
+// large is an analysis far bigger than any real one: 30 components, 60
+// controls with 40 failures, 12 missing controls, 80 factors.
+func large() *debrief.Analysis {
+	a := &debrief.Analysis{Categories: debrief.DefaultFishboneCategories}
+	ref := func(p string, n int) string { return p + strconv.Itoa(n) }
+	for i := 1; i <= 30; i++ {
+		a.Items = append(a.Items, &debrief.AnalysisItem{Kind: debrief.KindComponent, Ref: ref("B", i), Title: "Component number " + strconv.Itoa(i)})
+	}
+	for i := 1; i <= 60; i++ {
+		a.Items = append(a.Items, &debrief.AnalysisItem{Kind: debrief.KindControl, Ref: ref("C", i), Title: "Control " + strconv.Itoa(i),
+			Controller: ref("B", 1+i%10), Process: ref("B", 11+i%20), Action: "act", Feedback: "measure"})
+	}
+	for i := 1; i <= 40; i++ {
+		a.Items = append(a.Items, &debrief.AnalysisItem{Kind: debrief.KindFailure, Ref: ref("F", i), Title: "Failure", Control: ref("C", i)})
+	}
+	for i := 1; i <= 12; i++ {
+		a.Items = append(a.Items, &debrief.AnalysisItem{Kind: debrief.KindMissing, Ref: ref("M", i), Title: "Missing", Controller: ref("B", i), Process: ref("B", 30-i)})
+	}
+	for i := 1; i <= 80; i++ {
+		a.Items = append(a.Items, &debrief.AnalysisItem{Kind: debrief.KindFactor, Ref: ref("CF", i), Title: "A factor with a fairly long title " + strconv.Itoa(i),
+			Category: debrief.DefaultFishboneCategories[i%6]})
+	}
+	return a
+}
+
+func TestLargeAnalysisIsWellFormed(t *testing.T) {
+	a := large()
+	wellFormed(t, diagram.ControlStructure(a))
+	wellFormed(t, diagram.Fishbone(a, "Large"))
+}
+
+// BenchmarkDiagrams draws both diagrams of the large analysis.
+func BenchmarkDiagrams(b *testing.B) {
+	a := large()
+	for b.Loop() {
+		diagram.ControlStructure(a)
+		diagram.Fishbone(a, "Large")
+	}
 }

@@ -161,6 +161,8 @@ func refKinds(it *debrief.AnalysisItem) []struct {
 // checkItemRefs checks, inside the writing transaction, everything an item
 // points at: the refs it names, its evidence, its catalogue entry, and that
 // a why's parents do not lead back to it.
+// The caller holds the incident's analysis lock (lockAnalysis), so what it
+// reads cannot change before the write commits.
 func checkItemRefs(ctx context.Context, tx runner, it *debrief.AnalysisItem) error {
 	for _, w := range refKinds(it) {
 		var kind debrief.AnalysisKind
@@ -241,6 +243,29 @@ func dedupe[T comparable](vs []T) []T {
 	return out
 }
 
+// lockAnalysis takes the incident's analysis lock for the rest of the
+// transaction, or returns ENOTFOUND for a missing incident. Every write of
+// the analysis takes it first, so the checks that keep links whole (a ref
+// names an item, no why is below itself, a deleted item has no links left)
+// read what cannot change before the write commits: a delete cannot slip
+// between another writer's check of a ref and its commit, and two moves of
+// whys cannot each pass the loop check against the other's old parent.
+// The lock is a row of analysis_counters (kind "lock"), upserted: one lock,
+// always taken first, so the writers cannot deadlock among themselves. On
+// SQLite the transaction already holds the only writer.
+func lockAnalysis(ctx context.Context, tx runner, incidentID int64) error {
+	var one int
+	err := tx.queryRow(ctx, "SELECT 1 FROM incidents WHERE id = ?", incidentID).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return notFound(fmt.Sprintf("Incident %d", incidentID))
+	} else if err != nil {
+		return err
+	}
+	_, err = tx.exec(ctx, `INSERT INTO analysis_counters (incident_id, kind, last) VALUES (?, ?, 0)
+		ON CONFLICT (incident_id, kind) DO UPDATE SET last = analysis_counters.last`, incidentID, "lock")
+	return err
+}
+
 // CreateAnalysisItem stores it under the next ref of its kind and leaves it
 // as a read returns it.
 func (db *DB) CreateAnalysisItem(ctx context.Context, it *debrief.AnalysisItem) error {
@@ -251,11 +276,7 @@ func (db *DB) CreateAnalysisItem(ctx context.Context, it *debrief.AnalysisItem) 
 	now := db.now()
 	var stored *debrief.AnalysisItem
 	err := db.inTx(ctx, func(tx runner) error {
-		var one int
-		err := tx.queryRow(ctx, "SELECT 1 FROM incidents WHERE id = ?", it.IncidentID).Scan(&one)
-		if errors.Is(err, sql.ErrNoRows) {
-			return notFound(fmt.Sprintf("Incident %d", it.IncidentID))
-		} else if err != nil {
+		if err := lockAnalysis(ctx, tx, it.IncidentID); err != nil {
 			return err
 		}
 		// A new item has no children yet, so there is no loop to look for.
@@ -265,6 +286,7 @@ func (db *DB) CreateAnalysisItem(ctx context.Context, it *debrief.AnalysisItem) 
 			return err
 		}
 		var n int
+		var err error
 		if asked == "" {
 			// The counter only grows, so a deleted item's number is never
 			// handed out again.
@@ -280,7 +302,7 @@ func (db *DB) CreateAnalysisItem(ctx context.Context, it *debrief.AnalysisItem) 
 			}
 			n, _ = strconv.Atoi(strings.TrimPrefix(asked, prefix))
 			var one int
-			err = tx.queryRow(ctx, "SELECT 1 FROM analysis_items WHERE incident_id = ? AND ref = ?", it.IncidentID, asked).Scan(&one)
+			err := tx.queryRow(ctx, "SELECT 1 FROM analysis_items WHERE incident_id = ? AND ref = ?", it.IncidentID, asked).Scan(&one)
 			if err == nil {
 				return &debrief.Error{Code: debrief.ECONFLICT, Field: "ref", Message: "Analysis item " + asked + " already exists."}
 			} else if !errors.Is(err, sql.ErrNoRows) {
@@ -324,9 +346,12 @@ func (db *DB) UpdateAnalysisItem(ctx context.Context, it *debrief.AnalysisItem) 
 	now := db.now()
 	var stored *debrief.AnalysisItem
 	err := db.inTx(ctx, func(tx runner) error {
+		if err := lockAnalysis(ctx, tx, it.IncidentID); err != nil {
+			return err
+		}
 		var id int64
 		var kind debrief.AnalysisKind
-		err := tx.queryRow(ctx, "SELECT id, kind FROM analysis_items WHERE incident_id = ? AND ref = ?"+db.dialect.ForUpdate,
+		err := tx.queryRow(ctx, "SELECT id, kind FROM analysis_items WHERE incident_id = ? AND ref = ?",
 			it.IncidentID, it.Ref).Scan(&id, &kind)
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound("Analysis item " + it.Ref)
@@ -364,8 +389,11 @@ func (db *DB) UpdateAnalysisItem(ctx context.Context, it *debrief.AnalysisItem) 
 // action items go with it only when unlink says so.
 func (db *DB) DeleteAnalysisItem(ctx context.Context, incidentID int64, ref string, unlink bool) error {
 	err := db.inTx(ctx, func(tx runner) error {
+		if err := lockAnalysis(ctx, tx, incidentID); err != nil {
+			return err
+		}
 		var id int64
-		err := tx.queryRow(ctx, "SELECT id FROM analysis_items WHERE incident_id = ? AND ref = ?"+db.dialect.ForUpdate, incidentID, ref).Scan(&id)
+		err := tx.queryRow(ctx, "SELECT id FROM analysis_items WHERE incident_id = ? AND ref = ?", incidentID, ref).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound("Analysis item " + ref)
 		} else if err != nil {
@@ -411,6 +439,9 @@ func plural(n int, one, many string) string {
 // SetActionLinks replaces the items the action addresses.
 func (db *DB) SetActionLinks(ctx context.Context, incidentID, actionID int64, refs []string) error {
 	err := db.inTx(ctx, func(tx runner) error {
+		if err := lockAnalysis(ctx, tx, incidentID); err != nil {
+			return err
+		}
 		var one int
 		err := tx.queryRow(ctx, "SELECT 1 FROM actions WHERE incident_id = ? AND id = ?", incidentID, actionID).Scan(&one)
 		if errors.Is(err, sql.ErrNoRows) {

@@ -21,6 +21,7 @@ var analysisCases = []struct {
 	{"AnalysisDeleteLinked", testAnalysisDeleteLinked},
 	{"AnalysisCatalog", testAnalysisCatalog},
 	{"AnalysisFishboneCategories", testAnalysisFishboneCategories},
+	{"AnalysisConcurrentWrites", testAnalysisConcurrentWrites},
 }
 
 func newItem(t *testing.T, s store.Store, it *debrief.AnalysisItem) *debrief.AnalysisItem {
@@ -319,4 +320,74 @@ func testAnalysisFishboneCategories(t *testing.T, s store.Store) {
 		t.Fatalf("after clearing: %v", got)
 	}
 	wantCode(t, s.SetFishboneCategories(ctx, 7777, []string{"x"}), debrief.ENOTFOUND, "a missing team")
+}
+
+// testAnalysisConcurrentWrites races writes whose checks depend on each
+// other: two whys each made the other's parent, and a control deleted
+// while a failure naming it is created, while an action is linked to an
+// item being deleted. However they interleave, no loop and no dangling or
+// silently dropped link may result.
+func testAnalysisConcurrentWrites(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	for round := range 5 {
+		inc := newIncident(t, s, "Race")
+		newItem(t, s, &debrief.AnalysisItem{IncidentID: inc.ID, Kind: debrief.KindWhy, Title: "a"})
+		newItem(t, s, &debrief.AnalysisItem{IncidentID: inc.ID, Kind: debrief.KindWhy, Title: "b"})
+		errs := race(2, func(i int) error {
+			me, other := "W1", "W2"
+			if i == 1 {
+				me, other = other, me
+			}
+			w, err := s.FindAnalysisItem(ctx, inc.ID, me)
+			if err != nil {
+				return err
+			}
+			w.Parent = other
+			return s.UpdateAnalysisItem(ctx, w)
+		})
+		if errs[0] == nil && errs[1] == nil {
+			t.Fatalf("round %d: both whys became the other's parent: a loop", round)
+		}
+
+		newItem(t, s, &debrief.AnalysisItem{IncidentID: inc.ID, Kind: debrief.KindControl, Title: "c"})
+		newItem(t, s, &debrief.AnalysisItem{IncidentID: inc.ID, Kind: debrief.KindSystemic, Title: "s"})
+		act := newAction(t, s, inc.ID, "act")
+		errs = race(4, func(i int) error {
+			switch i {
+			case 0:
+				return s.DeleteAnalysisItem(ctx, inc.ID, "C1", false)
+			case 1:
+				return s.CreateAnalysisItem(ctx, &debrief.AnalysisItem{IncidentID: inc.ID, Kind: debrief.KindFailure, Title: "f", Control: "C1"})
+			case 2:
+				return s.DeleteAnalysisItem(ctx, inc.ID, "S1", false)
+			default:
+				return s.SetActionLinks(ctx, inc.ID, act.ID, []string{"S1"})
+			}
+		})
+		if errs[0] == nil && errs[1] == nil {
+			t.Fatalf("round %d: a control was deleted while a failure naming it was created", round)
+		}
+		items, err := s.FindAnalysisItems(ctx, inc.ID)
+		noErr(t, err, "FindAnalysisItems")
+		refs := map[string]bool{}
+		for _, it := range items {
+			refs[it.Ref] = true
+		}
+		for _, it := range items {
+			if it.Control != "" && !refs[it.Control] {
+				t.Fatalf("round %d: %s names %s, which is gone", round, it.Ref, it.Control)
+			}
+		}
+		links, _ := s.FindActionLinks(ctx, inc.ID)
+		if errs[2] == nil && errs[3] == nil && len(links[act.ID]) == 0 {
+			// Both succeeded: the delete must have come first (the link
+			// then found no S1 and failed) — so both cannot succeed.
+			t.Fatalf("round %d: a link was set and silently removed by a delete", round)
+		}
+		for _, e := range errs {
+			if c := debrief.ErrorCode(e); c != "" && c != debrief.EINVALID && c != debrief.ECONFLICT && c != debrief.ENOTFOUND {
+				t.Fatalf("round %d: unexpected error %v", round, e)
+			}
+		}
+	}
 }
