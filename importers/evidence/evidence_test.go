@@ -19,11 +19,11 @@ func records(t *testing.T, in string, keys ...string) ([]string, error) {
 
 func TestEachRecordShapes(t *testing.T) {
 	for in, want := range map[string]int{
-		`[{"a":1},{"a":2}]`:              2,
-		"\uFEFF  [ ]":                    0,
+		`[{"a":1},{"a":2}]`:               2,
+		"\uFEFF  [ ]":                     0,
 		`{"items":[{"a":1}],"more":true}`: 1,
-		`{"a":1}`:                        1,
-		"{\"a\":1}\n{\"a\":2}\n\n":       2,
+		`{"a":1}`:                         1,
+		"{\"a\":1}\n{\"a\":2}\n\n":        2,
 	} {
 		got, err := records(t, in, "items")
 		if err != nil || len(got) != want {

@@ -46,8 +46,8 @@ func TestRefusalsNameTheLine(t *testing.T) {
 	for in, msg := range map[string]string{
 		"at,text\n2024-05-01T09:00:00Z,ok\n2024-05-01T09:00:00Z,\n": "e.csv: line 3: text: is required",
 		"at,text,kind\n2024-05-01T09:00:00Z,ok,gossip\n":            `e.csv: line 2: kind: "gossip"`,
-		"when,text\n":                                               `no "at" column`,
-		"at,text,url\nnow,x,\n":                                     "line 2: at: time",
+		"when,text\n":           `no "at" column`,
+		"at,text,url\nnow,x,\n": "line 2: at: time",
 		"at,text,url\n2024-05-01T09:00:00Z,x,javascript:alert(1)\n": "line 2: url:",
 		"at,text\n2024-05-01T09:00:00Z,\"unclosed\n":                "line 2",
 	} {

@@ -107,6 +107,11 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"AuditLimits", testAuditLimits},
 		{"AuditOutlivesIncident", testAuditOutlivesIncident},
 
+		{"EvidenceImport", testEvidenceImport},
+		{"EvidenceImportIsAtomic", testEvidenceImportIsAtomic},
+		{"EvidenceFilters", testEvidenceFilters},
+		{"TimelineState", testTimelineState},
+
 		{"TimesRoundTrip", testTimesRoundTrip},
 		{"TextRoundTrip", testTextRoundTrip},
 	}
