@@ -120,7 +120,7 @@ func event(a *Alert, o *evidence.Options) (*debrief.Event, error) {
 		text += " {" + l + "}"
 	}
 	ev := evidence.Event(Source, key+"/"+a.Status+"/"+a.StartsAt.UTC().Format(time.RFC3339Nano), o.Adjust(at), text, "Alertmanager", a.GeneratorURL, debrief.EventAlert)
-	ev.AlertKey = evidence.Clip(key, evidence.MaxShort) + "#" + tr
+	ev.AlertKey = evidence.Clip(key, evidence.MaxID-10) + "#" + tr
 	return ev, nil
 }
 

@@ -113,7 +113,8 @@ func Wrap(file, entry string, err error) error {
 // megabytes; text beyond them is cut at a rune boundary with an ellipsis.
 const (
 	MaxText  = 10000
-	MaxShort = 200
+	MaxShort = 100 // author, source
+	MaxID    = 300 // original id, alert key
 )
 
 // Clip cuts s to at most n bytes, at a rune boundary, marking the cut.
@@ -137,7 +138,7 @@ func Event(source, id string, at time.Time, text, author, url, kind string) *deb
 		text = "(no text)"
 	}
 	return &debrief.Event{
-		At: at, Source: source, OriginalID: Clip(id, MaxShort), Text: Clip(text, MaxText),
+		At: at, Source: source, OriginalID: Clip(id, MaxID), Text: Clip(text, MaxText),
 		Author: Clip(strings.TrimSpace(author), MaxShort), URL: SafeURL(url), Kind: kind,
 	}
 }

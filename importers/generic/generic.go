@@ -66,7 +66,7 @@ func (r *record) event(def string, o *evidence.Options) (*debrief.Event, error) 
 		return nil, fmt.Errorf("url: %q is not an http or https link", evidence.Clip(r.URL, 60))
 	}
 	ev := evidence.Event(evidence.Clip(src, evidence.MaxShort), r.ID, at, r.Text, r.Author, r.URL, kind)
-	ev.AlertKey = evidence.Clip(strings.TrimSpace(r.AlertKey), evidence.MaxShort)
+	ev.AlertKey = evidence.Clip(strings.TrimSpace(r.AlertKey), evidence.MaxID)
 	return ev, nil
 }
 

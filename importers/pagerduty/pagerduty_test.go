@@ -37,7 +37,7 @@ func TestLogEntries(t *testing.T) {
 	if evs[1].URL != "https://acme.pagerduty.com/incidents/Q1ABCDEF" || evs[1].Kind != debrief.EventPage {
 		t.Errorf("notify links to its incident: %+v", evs[1])
 	}
-	if ack.At != time.Date(2024, 5, 1, 7, 2, 30, 0, time.UTC) || ack.Kind != debrief.EventPage || ack.Text != "Acknowledged by Maria Jensen." {
+	if ack.At != time.Date(2024, 5, 1, 9, 2, 30, 0, time.UTC) || ack.Kind != debrief.EventPage || ack.Text != "Acknowledged by Maria Jensen." {
 		t.Errorf("ack (zone offset to UTC) %+v", ack)
 	}
 }
