@@ -46,12 +46,51 @@ func (s *Service) ImportEvents(ctx context.Context, incidentID int64, evs []*deb
 	if _, _, err := s.editWriteUp(ctx, a, incidentID, "event.import", obj); err != nil {
 		return nil, err
 	}
+	m, updates, sources, err := s.planImport(ctx, incidentID, evs)
+	if err != nil {
+		return nil, err
+	}
+	if len(m.creates) > 0 || len(updates) > 0 {
+		if err := s.store.ImportEvents(ctx, m.creates, updates); err != nil {
+			return nil, err
+		}
+		// One entry that says what the import did, not every event: an
+		// import can hold a channel's hundred thousand messages.
+		s.changed(ctx, a, "event.import", obj, nil, map[string]any{
+			"sources": sources, "result": m.res, "merged_into": eventIDs(updates),
+		})
+	}
+	res := m.res
+	return &res, nil
+}
+
+// PreviewImport says what ImportEvents would do, and writes nothing. The
+// caller must be allowed to import into the incident.
+func (s *Service) PreviewImport(ctx context.Context, incidentID int64, evs []*debrief.Event) (*debrief.ImportResult, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, _, err := s.editWriteUp(ctx, a, incidentID, "event.import", inIncident("event", "import", incidentID)); err != nil {
+		return nil, err
+	}
+	m, _, _, err := s.planImport(ctx, incidentID, evs)
+	if err != nil {
+		return nil, err
+	}
+	res := m.res
+	return &res, nil
+}
+
+// planImport validates evs and decides, against the timeline as stored,
+// which are new, which merge into an event there and which are there.
+func (s *Service) planImport(ctx context.Context, incidentID int64, evs []*debrief.Event) (*merger, []*debrief.Event, []string, error) {
 	if len(evs) > MaxImportEvents {
-		return nil, debrief.Errorf(debrief.ETOOLARGE, "The import holds %d events, at most %d: choose fewer channels or a shorter window.", len(evs), MaxImportEvents)
+		return nil, nil, nil, debrief.Errorf(debrief.ETOOLARGE, "The import holds %d events, at most %d: choose fewer channels or a shorter window.", len(evs), MaxImportEvents)
 	}
 	existing, err := s.store.FindAllEvents(ctx, incidentID)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	m := newMerger(existing)
 	sources := map[string]bool{}
@@ -65,7 +104,7 @@ func (s *Service) ImportEvents(ctx context.Context, incidentID int64, evs []*deb
 			ev.Source = "import"
 		}
 		if err := validateEvent(&ev); err != nil {
-			return nil, prefixField(fmt.Sprintf("events[%d]", i), err)
+			return nil, nil, nil, prefixField(fmt.Sprintf("events[%d]", i), err)
 		}
 		sources[ev.Source] = true
 		m.add(&ev)
@@ -76,18 +115,7 @@ func (s *Service) ImportEvents(ctx context.Context, incidentID int64, evs []*deb
 			updates = append(updates, ev)
 		}
 	}
-	if len(m.creates) > 0 || len(updates) > 0 {
-		if err := s.store.ImportEvents(ctx, m.creates, updates); err != nil {
-			return nil, err
-		}
-		// One entry that says what the import did, not every event: an
-		// import can hold a channel's hundred thousand messages.
-		s.changed(ctx, a, "event.import", obj, nil, map[string]any{
-			"sources": slices.Sorted(mapKeys(sources)), "result": m.res, "merged_into": eventIDs(updates),
-		})
-	}
-	res := m.res
-	return &res, nil
+	return m, updates, slices.Sorted(mapKeys(sources)), nil
 }
 
 func mapKeys(m map[string]bool) func(func(string) bool) {
@@ -274,6 +302,9 @@ type AlertRule struct {
 // or into a new incident when the rule says so. It returns the incident
 // (nil when none matched and the rule opened none).
 func (s *Service) ReceiveAlerts(ctx context.Context, labels map[string]string, title string, evs []*debrief.Event, rule AlertRule) (*debrief.Incident, *debrief.ImportResult, error) {
+	if _, err := actor(ctx); err != nil {
+		return nil, nil, err
+	}
 	inc, err := s.matchIncident(ctx, labels)
 	if err != nil {
 		return nil, nil, err
