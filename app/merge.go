@@ -143,7 +143,9 @@ func absDur(d time.Duration) time.Duration {
 // sources link to different places).
 func wordSet(s string) map[string]bool {
 	set := map[string]bool{}
-	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '/' && r != ':' && r != '.' }) {
+	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '/' && r != ':' && r != '.'
+	}) {
 		w = strings.Trim(w, ".:/")
 		if w == "" || strings.Contains(w, "://") || strings.HasPrefix(w, "http") {
 			continue

@@ -24,6 +24,10 @@ type config struct {
 	oidcIssuer       string
 	oidcClientID     string
 	oidcClientSecret string
+
+	// The Alertmanager receiver's rule for alerts no open incident matches.
+	alertSeverities string
+	alertTeam       string
 }
 
 // newFlagSet declares the shared flags on a command's flag set.

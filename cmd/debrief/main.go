@@ -35,6 +35,7 @@ var commands = []command{
 	{"token", "make an API token for a user: token create --email E --name N", runToken},
 	{"team", "create a team: team create --name N [--slug S]", runTeam},
 	{"version", "print the version and exit", runVersion},
+	{"note", `add a live note to an incident's timeline: note INCIDENT "text"`, runNote},
 }
 
 func main() {
