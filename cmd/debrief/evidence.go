@@ -237,7 +237,6 @@ func runNote(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	return nil
 }
 
-
 // alertRule is the Alertmanager receiver's rule from the flags.
 func (c *config) alertRule() app.AlertRule {
 	r := app.AlertRule{Team: strings.TrimSpace(c.alertTeam)}

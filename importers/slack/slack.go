@@ -330,3 +330,38 @@ func (x *export) importDay(name string, ch Channel, users map[string]string, o *
 	})
 	return size, err
 }
+
+// Planned is a file an import will read, with its size.
+type Planned struct {
+	Name string
+	Size int64
+}
+
+// Plan lists the day files an import of the export at p with o reads:
+// the chosen channels' days that can hold messages in the window. (The UI
+// shows it before importing; the benchmark decodes the same files.)
+func Plan(p string, o Options) ([]Planned, error) {
+	x, err := openExport(p, &o)
+	if err != nil {
+		return nil, err
+	}
+	defer x.Close()
+	all, err := x.channels(&o)
+	if err != nil {
+		return nil, err
+	}
+	chans, err := selected(all, o.Channels)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", x.name, err)
+	}
+	var out []Planned
+	for _, ch := range chans {
+		for _, d := range x.dayFiles(ch.folder()) {
+			if dayInWindow(d, &o) {
+				name := ch.folder() + "/" + d
+				out = append(out, Planned{Name: x.prefix + name, Size: x.files[x.prefix+name].size})
+			}
+		}
+	}
+	return out, nil
+}
