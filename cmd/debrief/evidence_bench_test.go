@@ -15,7 +15,6 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -33,27 +32,16 @@ const (
 
 var benchStart = time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)
 
-var (
-	benchOnce sync.Once
-	benchZip  string
-	benchErr  error
-)
-
-// benchExport writes the export once per run, in a temporary folder.
+// benchExport writes the export in the benchmark's temporary folder
+// (removed after it), outside the timed part.
 func benchExport(b *testing.B) string {
-	benchOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "debrief-slack-bench-")
-		if err != nil {
-			benchErr = err
-			return
-		}
-		benchZip = filepath.Join(dir, "export.zip")
-		benchErr = writeBenchExport(benchZip)
-	})
-	if benchErr != nil {
-		b.Fatal(benchErr)
+	b.StopTimer()
+	defer b.StartTimer()
+	p := filepath.Join(b.TempDir(), "export.zip")
+	if err := writeBenchExport(p); err != nil {
+		b.Fatal(err)
 	}
-	return benchZip
+	return p
 }
 
 // writeBenchExport writes messages as a real export has them: people's
