@@ -175,6 +175,10 @@ func (h *Handler) importEvidence(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// Decided before the upload is read: a refused caller's file is never stored.
+	if err := h.svc.CheckImport(r.Context(), id); err != nil {
+		return err
+	}
 	q := parseQuery(r, "source", "channels", "since", "until", "zone", "skew", "workspace_url", "alert_id", "alias", "dry_run", "name")
 	source := q.oneOf("source", sources.Names)
 	dry := q.boolean("dry_run")
@@ -325,6 +329,9 @@ type hookAnswer struct {
 // leniently (Alertmanager adds fields over versions), each alert's events
 // filed into the incident its labels match.
 func (h *Handler) alertmanagerHook(w http.ResponseWriter, r *http.Request) error {
+	if err := h.svc.CheckAlerts(r.Context()); err != nil {
+		return err
+	}
 	if q := parseQuery(r); q.err != nil {
 		return q.err
 	}

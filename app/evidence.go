@@ -263,6 +263,15 @@ func proposeMilestones(inc *debrief.Incident, evs []*debrief.Event) []debrief.Pr
 // AcceptMilestones sets the named proposed milestones on the incident (as
 // an incident update: the same rules, audit and version check).
 func (s *Service) AcceptMilestones(ctx context.Context, incidentID int64, names []string, version int64) (*debrief.Incident, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// Accepting reads the evidence and changes the incident: the write-up's
+	// editors may, as for the timeline itself.
+	if _, _, err := s.editWriteUp(ctx, a, incidentID, "incident.update", incidentObject(incidentID)); err != nil {
+		return nil, err
+	}
 	props, err := s.ProposeMilestones(ctx, incidentID)
 	if err != nil {
 		return nil, err
@@ -302,7 +311,7 @@ type AlertRule struct {
 // or into a new incident when the rule says so. It returns the incident
 // (nil when none matched and the rule opened none).
 func (s *Service) ReceiveAlerts(ctx context.Context, labels map[string]string, title string, evs []*debrief.Event, rule AlertRule) (*debrief.Incident, *debrief.ImportResult, error) {
-	if _, err := actor(ctx); err != nil {
+	if err := s.CheckAlerts(ctx); err != nil {
 		return nil, nil, err
 	}
 	inc, err := s.matchIncident(ctx, labels)
@@ -368,4 +377,25 @@ func (s *Service) matchIncident(ctx context.Context, labels map[string]string) (
 		}
 	}
 	return best, nil
+}
+
+// CheckImport decides whether the caller may import evidence into the
+// incident, before an upload is read: a refused caller's file is never
+// stored, not even for a moment.
+func (s *Service) CheckImport(ctx context.Context, incidentID int64) error {
+	a, err := actor(ctx)
+	if err != nil {
+		return err
+	}
+	_, _, err = s.editWriteUp(ctx, a, incidentID, "event.import", inIncident("event", "import", incidentID))
+	return err
+}
+
+// CheckAlerts decides whether the caller may post alerts to the receiver.
+func (s *Service) CheckAlerts(ctx context.Context) error {
+	a, err := actor(ctx)
+	if err != nil {
+		return err
+	}
+	return s.refuse(ctx, a, "alerts.receive", object{typ: "alerts"}, receiveAlerts(a))
 }

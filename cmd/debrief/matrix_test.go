@@ -238,6 +238,24 @@ var matrix = map[string]matrixEntry{
 	"DELETE /api/v1/incidents/{id}/events/{eventID}": {
 		team: "U A A A F H F", org: "U A A A F F F", restricted: "U A A F F H F"},
 
+	// Evidence (issue 7): importing, notes, the sign-off and accepting
+	// milestones change the write-up; reading them reads it. The
+	// Alertmanager receiver takes any caller that may write, and files
+	// alerts by the same rules.
+	"POST /api/v1/incidents/{id}/events/import": {
+		team: "U A A A F H F", org: "U A A A F F F", restricted: "U A A F F H F"},
+	"POST /api/v1/incidents/{id}/notes": {
+		team: "U A A A F H F", org: "U A A A F F F", restricted: "U A A F F H F"},
+	"GET /api/v1/incidents/{id}/timeline": {
+		team: "U A A A A H A", org: "U A A A A A A", restricted: "U A A F F H F"},
+	"PUT /api/v1/incidents/{id}/timeline": {
+		team: "U A A A F H F", org: "U A A A F F F", restricted: "U A A F F H F", body: `{"confirmed":true}`},
+	"GET /api/v1/incidents/{id}/timeline/milestones": {
+		team: "U A A A A H A", org: "U A A A A A A", restricted: "U A A F F H F"},
+	"POST /api/v1/incidents/{id}/timeline/milestones": {
+		team: "U A A A F H F", org: "U A A A F F F", restricted: "U A A F F H F", body: `{"names":[],"version":1}`},
+	"POST /api/v1/hooks/alertmanager": {team: "U A A A A A F"},
+
 	"GET /api/v1/incidents/{id}/retrospective": {
 		team: "U A A A A H A", org: "U A A A A A A", restricted: "U A A F F H F"},
 	"PATCH /api/v1/incidents/{id}/retrospective": {
