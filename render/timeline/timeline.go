@@ -125,9 +125,8 @@ func Render(w io.Writer, evs []Event, ms []Milestone, o Options) error {
 		o.Width, height, o.Width, height)
 	b.WriteString("<title id=\"tl-title\">" + esc(firstNonEmpty(o.Title, "Timeline")) + "</title>\n")
 	fmt.Fprintf(&b, "<desc id=\"tl-desc\">%s</desc>\n", esc(describe(evs, ms, lanes, o)))
-	b.WriteString(style)
-	fmt.Fprintf(&b, "<rect class=\"bg\" x=\"0\" y=\"0\" width=\"%d\" height=\"%d\"/>\n", o.Width, height)
-	fmt.Fprintf(&b, "<text class=\"title\" x=\"12\" y=\"22\">%s</text>\n", esc(clip(firstNonEmpty(o.Title, "Timeline"), 90)))
+	fmt.Fprintf(&b, "<rect class=\"bg\" "+paint["bg"]+" x=\"0\" y=\"0\" width=\"%d\" height=\"%d\"/>\n", o.Width, height)
+	fmt.Fprintf(&b, "<text class=\"title\" "+paint["title"]+" x=\"12\" y=\"22\">%s</text>\n", esc(clip(firstNonEmpty(o.Title, "Timeline"), 90)))
 
 	// Phases: bands between milestones, labelled above the axis.
 	at := map[string]time.Time{}
@@ -141,10 +140,10 @@ func Render(w io.Writer, evs []Event, ms []Milestone, o Options) error {
 			continue
 		}
 		x0, x1 := x(a), x(z)
-		fmt.Fprintf(&b, "<g class=\"phase %s\"><rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\"/>", p.class, x0, topPad-14, x1-x0, plotBottom-topPad+14)
+		fmt.Fprintf(&b, "<g class=\"phase %s\"><rect %s x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\"/>", p.class, paint[p.class], x0, topPad-14, x1-x0, plotBottom-topPad+14)
 		label := p.label + " " + humanDuration(z.Sub(a))
 		if x1-x0 > 40 {
-			fmt.Fprintf(&b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>", (x0+x1)/2, topPad-3, esc(fitText(label, x1-x0)))
+			fmt.Fprintf(&b, "<text %s x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>", paint["phase-text"], (x0+x1)/2, topPad-3, esc(fitText(label, x1-x0)))
 		}
 		b.WriteString("</g>\n")
 	}
@@ -153,7 +152,7 @@ func Render(w io.Writer, evs []Event, ms []Milestone, o Options) error {
 	// 90 pixels.
 	step := pickStep(to.Sub(from), plotW)
 	b.WriteString("<g class=\"axis\">\n")
-	fmt.Fprintf(&b, "<line x1=\"%d\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>\n", gutter, plotTop, float64(gutter)+plotW, plotTop)
+	fmt.Fprintf(&b, "<line %s x1=\"%d\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>\n", paint["axis"], gutter, plotTop, float64(gutter)+plotW, plotTop)
 	lastDay := ""
 	for t := firstTick(from, step, o.Zone); !t.After(to); t = nextTick(t, step, o.Zone) {
 		tx := x(t)
@@ -169,10 +168,10 @@ func Render(w io.Writer, evs []Event, ms []Milestone, o Options) error {
 			label = local.Format("2 Jan 15:04")
 		}
 		lastDay = day
-		fmt.Fprintf(&b, "<line class=\"grid\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>", tx, plotTop, tx, plotBottom)
-		fmt.Fprintf(&b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n", tx, plotTop-8, esc(label))
+		fmt.Fprintf(&b, "<line class=\"grid\" %s x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>", paint["grid"], tx, plotTop, tx, plotBottom)
+		fmt.Fprintf(&b, "<text %s x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n", paint["axis-text"], tx, plotTop-8, esc(label))
 	}
-	fmt.Fprintf(&b, "<text class=\"zone\" x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>\n", gutter-8, plotTop-8, esc(zoneName(o.Zone, from)))
+	fmt.Fprintf(&b, "<text class=\"zone\" "+paint["axis-text"]+" x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>\n", gutter-8, plotTop-8, esc(zoneName(o.Zone, from)))
 	b.WriteString("</g>\n")
 
 	// Lanes, with their labels.
@@ -183,11 +182,11 @@ func Render(w io.Writer, evs []Event, ms []Milestone, o Options) error {
 		if i%2 == 1 {
 			cls = "lane odd"
 		}
-		fmt.Fprintf(&b, "<rect class=\"%s\" x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\"/>", cls, gutter, y, plotW, laneHeight)
-		fmt.Fprintf(&b, "<text class=\"lane-label\" x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>\n", gutter-8, y+laneHeight/2+4, esc(clip(l, 20)))
+		fmt.Fprintf(&b, "<rect class=\"%s\" %s x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\"/>", cls, paint[cls], gutter, y, plotW, laneHeight)
+		fmt.Fprintf(&b, "<text class=\"lane-label\" "+paint["lane-label"]+" x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>\n", gutter-8, y+laneHeight/2+4, esc(clip(l, 20)))
 	}
 	if len(lanes) == 0 {
-		fmt.Fprintf(&b, "<text class=\"empty\" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">No events yet</text>\n", float64(gutter)+plotW/2, plotTop+laneHeight/2+4)
+		fmt.Fprintf(&b, "<text class=\"empty\" "+paint["empty"]+" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">No events yet</text>\n", float64(gutter)+plotW/2, plotTop+laneHeight/2+4)
 	}
 	b.WriteString("</g>\n")
 
@@ -221,8 +220,8 @@ func Render(w io.Writer, evs []Event, ms []Milestone, o Options) error {
 			row++
 		}
 		rowEnd[row] = left + w
-		fmt.Fprintf(&b, "<g class=\"ms\"><title>%s</title><line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>", esc(title(m.Name)+" "+m.At.In(o.Zone).Format("2006-01-02 15:04:05 MST")), mx, topPad-14, mx, plotBottom+4+row*15)
-		fmt.Fprintf(&b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"%s\">%s</text></g>\n", mx, plotBottom+16+row*15, anchor, esc(label))
+		fmt.Fprintf(&b, "<g class=\"ms\"><title>%s</title><line %s x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>", esc(title(m.Name)+" "+m.At.In(o.Zone).Format("2006-01-02 15:04:05 MST")), paint["ms-line"], mx, topPad-14, mx, plotBottom+4+row*15)
+		fmt.Fprintf(&b, "<text %s x=\"%.1f\" y=\"%d\" text-anchor=\"%s\">%s</text></g>\n", paint["ms-text"], mx, plotBottom+16+row*15, anchor, esc(label))
 	}
 	b.WriteString("</g>\n")
 
@@ -240,11 +239,11 @@ func Render(w io.Writer, evs []Event, ms []Milestone, o Options) error {
 		if !seen[k] {
 			continue
 		}
-		fmt.Fprintf(&b, "<circle class=\"ev k-%s\" cx=\"%.1f\" cy=\"%d\" r=\"4.5\"/><text x=\"%.1f\" y=\"%d\">%s</text>\n", k, lx+5, ly-4, lx+13, ly, k)
+		fmt.Fprintf(&b, "<circle %s cx=\"%.1f\" cy=\"%d\" r=\"4.5\"/><text %s x=\"%.1f\" y=\"%d\">%s</text>\n", dot(k, false), lx+5, ly-4, paint["legend-text"], lx+13, ly, k)
 		lx += 26 + textWidth(k)
 	}
 	if starred {
-		fmt.Fprintf(&b, "<circle class=\"ev key k-note\" cx=\"%.1f\" cy=\"%d\" r=\"6\"/><text x=\"%.1f\" y=\"%d\">key moment</text>\n", lx+7, ly-4, lx+17, ly)
+		fmt.Fprintf(&b, "<circle %s cx=\"%.1f\" cy=\"%d\" r=\"6\"/><text %s x=\"%.1f\" y=\"%d\">key moment</text>\n", dot("note", true), lx+7, ly-4, paint["legend-text"], lx+17, ly)
 	}
 	b.WriteString("</g>\n")
 
@@ -254,12 +253,11 @@ func Render(w io.Writer, evs []Event, ms []Milestone, o Options) error {
 		i := laneOf(ev.Lane)
 		cy := plotTop + i*laneHeight + laneHeight/2
 		r := 4.5
-		cls := "ev k-" + kindClass(ev.Kind)
 		if ev.Starred {
 			r = 7
-			cls += " key"
 		}
-		fmt.Fprintf(&b, "<circle class=\"%s\" cx=\"%.1f\" cy=\"%d\" r=\"%.1f\"><title>%s</title></circle>\n", cls, x(ev.At), cy, r,
+		cls := dot(kindClass(ev.Kind), ev.Starred)
+		fmt.Fprintf(&b, "<circle %s cx=\"%.1f\" cy=\"%d\" r=\"%.1f\"><title>%s</title></circle>\n", cls, x(ev.At), cy, r,
 			esc(ev.At.In(o.Zone).Format("15:04:05")+" · "+clip(ev.Lane, 40)+": "+clip(ev.Text, 280)))
 	}
 	b.WriteString("</g>\n</svg>\n")
@@ -267,39 +265,47 @@ func Render(w io.Writer, evs []Event, ms []Milestone, o Options) error {
 	return err
 }
 
-// style is the picture's own stylesheet: colours for each kind and phase.
-// It is a plain <style> element, allowed in SVG images under the page's
-// CSP (the image is a document of its own).
-const style = `<style>
-.bg{fill:#fff}
-.title{font-size:15px;font-weight:600;fill:#1c2430}
-.axis line{stroke:#8a94a6;stroke-width:1}
-.axis .grid{stroke:#e3e7ee;stroke-width:1}
-.axis text,.zone{fill:#4a5568;font-size:11px}
-.lane{fill:#f7f9fc}
-.lane.odd{fill:#eef2f7}
-.lane-label{fill:#1c2430;font-size:12px}
-.empty{fill:#6b7280}
-.phase rect{opacity:.16}
-.phase text{font-size:11px;font-weight:600;fill:#1c2430}
-.ph-detect rect{fill:#d97706}
-.ph-ack rect{fill:#dc2626}
-.ph-mitigate rect{fill:#2563eb}
-.ph-resolve rect{fill:#059669}
-.ms line{stroke:#1c2430;stroke-width:1.5;stroke-dasharray:4 3}
-.ms text{font-size:11px;fill:#1c2430}
-.legend text{font-size:11px;fill:#4a5568}
-.ev{stroke:#fff;stroke-width:1.2}
-.ev.key{stroke:#1c2430;stroke-width:2}
-.k-alert{fill:#dc2626}
-.k-page{fill:#d97706}
-.k-deploy{fill:#7c3aed}
-.k-message{fill:#2563eb}
-.k-note{fill:#4b5563}
-.k-action{fill:#059669}
-.k-milestone{fill:#111827}
-</style>
-`
+// paint holds each class's presentation attributes. They are attributes,
+// not a <style> element, so the picture looks the same as an <img>, inline,
+// or opened on its own under a Content-Security-Policy that allows no
+// inline style.
+var paint = map[string]string{
+	"bg":          `fill="#fff"`,
+	"title":       `font-size="15" font-weight="600" fill="#1c2430"`,
+	"axis":        `stroke="#8a94a6" stroke-width="1"`,
+	"grid":        `stroke="#e3e7ee" stroke-width="1"`,
+	"axis-text":   `fill="#4a5568" font-size="11"`,
+	"lane":        `fill="#f7f9fc"`,
+	"lane odd":    `fill="#eef2f7"`,
+	"lane-label":  `fill="#1c2430" font-size="12"`,
+	"empty":       `fill="#6b7280"`,
+	"phase-text":  `font-size="11" font-weight="600" fill="#1c2430"`,
+	"ph-detect":   `fill="#d97706" fill-opacity="0.16"`,
+	"ph-ack":      `fill="#dc2626" fill-opacity="0.16"`,
+	"ph-mitigate": `fill="#2563eb" fill-opacity="0.16"`,
+	"ph-resolve":  `fill="#059669" fill-opacity="0.16"`,
+	"ms-line":     `stroke="#1c2430" stroke-width="1.5" stroke-dasharray="4 3"`,
+	"ms-text":     `font-size="11" fill="#1c2430"`,
+	"legend-text": `font-size="11" fill="#4a5568"`,
+	"ev":          `stroke="#fff" stroke-width="1.2"`,
+	"ev key":      `stroke="#1c2430" stroke-width="2"`,
+	"k-alert":     `fill="#dc2626"`,
+	"k-page":      `fill="#d97706"`,
+	"k-deploy":    `fill="#7c3aed"`,
+	"k-message":   `fill="#2563eb"`,
+	"k-note":      `fill="#4b5563"`,
+	"k-action":    `fill="#059669"`,
+	"k-milestone": `fill="#111827"`,
+}
+
+// dot is an event's class and paint.
+func dot(kind string, key bool) string {
+	cls, stroke := "ev k-"+kind, paint["ev"]
+	if key {
+		cls, stroke = cls+" key", paint["ev key"]
+	}
+	return `class="` + cls + `" ` + paint["k-"+kind] + " " + stroke
+}
 
 // laneList orders lanes by their first event; beyond max, the lanes with
 // the fewest events share "Others".
