@@ -429,6 +429,16 @@ func TestEveryRouteIsCovered(t *testing.T) {
 		"POST /incidents/{id}/actions/delete":       {"POST", "/incidents/" + id + "/actions/delete", url.Values{"action": {itoa(s.actions[0].ID)}}, 303},
 		"GET /incidents/{id}/audit":                 {"GET", "/incidents/" + id + "/audit", nil, 200},
 		"POST /incidents/{id}/access":               {"POST", "/incidents/" + id + "/access", url.Values{"version": {"0"}, "restricted": {"1"}}, 400},
+		"GET /incidents/{id}/evidence":              {"GET", "/incidents/" + id + "/evidence", nil, 200},
+		"POST /incidents/{id}/evidence/curate":      {"POST", "/incidents/" + id + "/evidence/curate", url.Values{"event": {itoa(s.events[2].ID)}, "version": {itoa(s.events[2].Version)}, "op": {"star"}}, 303},
+		"POST /incidents/{id}/notes":                {"POST", "/incidents/" + id + "/notes", url.Values{"text": {"x"}}, 303},
+		"POST /incidents/{id}/timeline/confirm":     {"POST", "/incidents/" + id + "/timeline/confirm", url.Values{"confirmed": {"1"}}, 303},
+		"POST /incidents/{id}/milestones/accept":    {"POST", "/incidents/" + id + "/milestones/accept", url.Values{"version": {"0"}}, 400},
+		"GET /incidents/{id}/timeline.svg":          {"GET", "/incidents/" + id + "/timeline.svg", nil, 200},
+		"GET /incidents/{id}/import":                {"GET", "/incidents/" + id + "/import", nil, 200},
+		"POST /incidents/{id}/import":               {"POST", "/incidents/" + id + "/import", url.Values{"source": {"csv"}}, 400}, // not multipart
+		"GET /incidents/{id}/import/{token}":        {"GET", "/incidents/" + id + "/import/gone", nil, 303},
+		"POST /incidents/{id}/import/{token}":       {"POST", "/incidents/" + id + "/import/gone", url.Values{}, 303},
 		"GET /people":                               {"GET", "/people", nil, 200},
 		"POST /people":                              {"POST", "/people", url.Values{"name": {"Cy"}}, 303},
 		"GET /login":                                {"GET", "/login", nil, 303}, // signed in already

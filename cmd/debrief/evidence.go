@@ -71,7 +71,7 @@ func runEvidenceImport(ctx context.Context, source string, args []string, stdout
 		if err != nil {
 			return usageError{fmt.Sprintf("--%s: %v", w.flag, err)}
 		}
-		*w.dst = t.Add(o.Skew) // the window is in the source's own time
+		*w.dst = t.Add(o.Skew) // the window is in true time: undo the skew ParseTime took off
 	}
 	if channels != nil {
 		for _, c := range strings.Split(*channels, ",") {

@@ -367,6 +367,31 @@ var matrix = map[string]matrixEntry{
 	"POST /incidents/{id}/events/delete": {
 		team: "U A A A F H -", org: "U A A A F F -", restricted: "U A A F F H -", body: "event=$event"},
 
+	// Timeline evidence (issue 7): the curation page and the picture read
+	// the timeline; curating, notes, the sign-off, accepting milestones and
+	// every step of the import change it (an upload that is gone sends the
+	// editor back to the first step).
+	"GET /incidents/{id}/evidence": {
+		team: "U A A A A H -", org: "U A A A A A -", restricted: "U A A F F H -"},
+	"GET /incidents/{id}/timeline.svg": {
+		team: "U A A A A H -", org: "U A A A A A -", restricted: "U A A F F H -"},
+	"POST /incidents/{id}/evidence/curate": {
+		team: "U A A A F H -", org: "U A A A F F -", restricted: "U A A F F H -", body: "event=$event&version=1&op=star"},
+	"POST /incidents/{id}/notes": {
+		team: "U A A A F H -", org: "U A A A F F -", restricted: "U A A F F H -", body: "text=matrix"},
+	"POST /incidents/{id}/timeline/confirm": {
+		team: "U A A A F H -", org: "U A A A F F -", restricted: "U A A F F H -", body: "confirmed=1"},
+	"POST /incidents/{id}/milestones/accept": {
+		team: "U A A A F H -", org: "U A A A F F -", restricted: "U A A F F H -", body: "version=1"},
+	"GET /incidents/{id}/import": {
+		team: "U A A A F H -", org: "U A A A F F -", restricted: "U A A F F H -"},
+	"POST /incidents/{id}/import": {
+		team: "U A A A F H -", org: "U A A A F F -", restricted: "U A A F F H -", body: "source=csv"},
+	"GET /incidents/{id}/import/{token}": {
+		team: "U A A A F H -", org: "U A A A F F -", restricted: "U A A F F H -", params: map[string]string{"token": "gone"}},
+	"POST /incidents/{id}/import/{token}": {
+		team: "U A A A F H -", org: "U A A A F F -", restricted: "U A A F F H -", params: map[string]string{"token": "gone"}},
+
 	"GET /incidents/{id}/actions/new": {
 		team: "U A A A A H -", org: "U A A A A A -", restricted: "U A A A A H -"},
 	"POST /incidents/{id}/actions": {
