@@ -105,15 +105,20 @@ func ImportCSV(r io.Reader, file string, o evidence.Options, emit evidence.Emit)
 		if err == io.EOF {
 			return nil
 		}
-		line, _ := cr.FieldPos(0)
-		entry := fmt.Sprintf("line %d", line)
 		if err != nil {
+			// FieldPos is only defined for a record read without error.
+			entry := "after the header"
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				entry = fmt.Sprintf("line %d", pe.Line)
 			}
 			return evidence.Wrap(file, entry, err)
 		}
+		if len(row) == 0 {
+			continue
+		}
+		line, _ := cr.FieldPos(0)
+		entry := fmt.Sprintf("line %d", line)
 		rec := record{At: get(row, "at"), Text: get(row, "text"), Author: get(row, "author"), URL: get(row, "url"),
 			Kind: get(row, "kind"), ID: get(row, "id"), Source: get(row, "source"), AlertKey: get(row, "alert_key")}
 		ev, err := rec.event("csv", &o)
