@@ -66,3 +66,23 @@ func TestProgressBar(t *testing.T) {
 		t.Errorf("%q", got)
 	}
 }
+
+func TestExportTimelineSVG(t *testing.T) {
+	ctx := context.Background()
+	db := filepath.Join(t.TempDir(), "d.db")
+	for _, args := range [][]string{
+		{"team", "create", "--database", db, "--name", "Ops", "--slug", "ops"},
+		{"import", "--database", db, "--team", "ops", "../../importers/postmortem/testdata/dfds/PM2021-002 - Flux version bump causing component downtime.md"},
+	} {
+		if err := run(ctx, args, &bytes.Buffer{}, &bytes.Buffer{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var out bytes.Buffer
+	if err := run(ctx, []string{"export", "--database", db, "--format", "svg", "1"}, &out, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(out.String(), "<svg xmlns=") || !strings.Contains(out.String(), `class="ev `) {
+		t.Errorf("export --format svg: %.300s", out.String())
+	}
+}
