@@ -54,9 +54,55 @@ const (
 	topPad     = 54 // title and phase labels
 	axisHeight = 34
 	laneHeight = 30
-	bottomPad  = 84 // milestone labels (three rows) and the legend
-	msRows     = 3
+	msRows     = 3 // rows of milestone labels at most
 )
+
+// placedMilestone is a milestone with where its label goes.
+type placedMilestone struct {
+	m      Milestone
+	x      float64
+	label  string
+	anchor string
+	row    int
+}
+
+// placeMilestones puts each milestone's label under its line, moving one
+// that would overlap the previous labels to the next row down; it returns
+// the labels and the number of rows used.
+func placeMilestones(ms []Milestone, x func(time.Time) float64, multiDay bool, o Options) ([]placedMilestone, int) {
+	sorted := append([]Milestone(nil), ms...)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].At.Before(sorted[j].At) })
+	var rowEnd [msRows]float64
+	for i := range rowEnd {
+		rowEnd[i] = -1e9
+	}
+	var out []placedMilestone
+	rows := 0
+	for _, m := range sorted {
+		mx := x(m.At)
+		clock := m.At.In(o.Zone).Format("15:04")
+		if multiDay {
+			clock = m.At.In(o.Zone).Format("2 Jan 15:04")
+		}
+		label := title(m.Name) + " " + clock
+		w := textWidth(label)
+		anchor, left := "middle", mx-w/2
+		switch {
+		case left < 4:
+			anchor, left = "start", mx-4
+		case mx+w/2 > float64(o.Width)-4:
+			anchor, left = "end", mx-w+4
+		}
+		row := 0
+		for row < msRows-1 && left < rowEnd[row]+8 {
+			row++
+		}
+		rowEnd[row] = left + w
+		rows = max(rows, row+1)
+		out = append(out, placedMilestone{m: m, x: mx, label: label, anchor: anchor, row: row})
+	}
+	return out, rows
+}
 
 // kindOrder is the legend's order.
 var kindOrder = []string{"alert", "page", "message", "note", "deploy", "action", "milestone"}
@@ -118,7 +164,9 @@ func Render(w io.Writer, evs []Event, ms []Milestone, o Options) error {
 	nLanes := max(len(lanes), 1)
 	plotTop := topPad + axisHeight
 	plotBottom := plotTop + nLanes*laneHeight
-	height := plotBottom + bottomPad
+	placed, rows := placeMilestones(ms, x, to.Sub(from) > 30*time.Hour, o)
+	// Below the lanes: the milestone labels' rows, then the legend.
+	height := plotBottom + 22 + rows*15 + 28
 
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" role="img" aria-labelledby="tl-title tl-desc" font-family="system-ui, -apple-system, 'Segoe UI', sans-serif" font-size="12">`+"\n",
@@ -190,38 +238,12 @@ func Render(w io.Writer, evs []Event, ms []Milestone, o Options) error {
 	}
 	b.WriteString("</g>\n")
 
-	// Milestones: a line across the lanes, the name below. Labels that
-	// would overlap go on the next row down (at most three rows).
+	// Milestones: a line across the lanes, the name below (placed above).
 	b.WriteString("<g class=\"milestones\">\n")
-	sorted := append([]Milestone(nil), ms...)
-	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].At.Before(sorted[j].At) })
-	multiDay := to.Sub(from) > 30*time.Hour
-	var rowEnd [msRows]float64
-	for i := range rowEnd {
-		rowEnd[i] = -1e9
-	}
-	for _, m := range sorted {
-		mx := x(m.At)
-		clock := m.At.In(o.Zone).Format("15:04")
-		if multiDay {
-			clock = m.At.In(o.Zone).Format("2 Jan 15:04")
-		}
-		label := title(m.Name) + " " + clock
-		w := textWidth(label)
-		anchor, left := "middle", mx-w/2
-		switch {
-		case left < 4:
-			anchor, left = "start", mx-4
-		case mx+w/2 > float64(o.Width)-4:
-			anchor, left = "end", mx-w+4
-		}
-		row := 0
-		for row < msRows-1 && left < rowEnd[row]+8 {
-			row++
-		}
-		rowEnd[row] = left + w
-		fmt.Fprintf(&b, "<g class=\"ms\"><title>%s</title><line %s x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>", esc(title(m.Name)+" "+m.At.In(o.Zone).Format("2006-01-02 15:04:05 MST")), paint["ms-line"], mx, topPad-14, mx, plotBottom+4+row*15)
-		fmt.Fprintf(&b, "<text %s x=\"%.1f\" y=\"%d\" text-anchor=\"%s\">%s</text></g>\n", paint["ms-text"], mx, plotBottom+16+row*15, anchor, esc(label))
+	for _, pm := range placed {
+		m := pm.m
+		fmt.Fprintf(&b, "<g class=\"ms\"><title>%s</title><line %s x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>", esc(title(m.Name)+" "+m.At.In(o.Zone).Format("2006-01-02 15:04:05 MST")), paint["ms-line"], pm.x, topPad-14, pm.x, plotBottom+4+pm.row*15)
+		fmt.Fprintf(&b, "<text %s x=\"%.1f\" y=\"%d\" text-anchor=\"%s\">%s</text></g>\n", paint["ms-text"], pm.x, plotBottom+16+pm.row*15, pm.anchor, esc(pm.label))
 	}
 	b.WriteString("</g>\n")
 
