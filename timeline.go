@@ -35,6 +35,19 @@ type Event struct {
 	// chatter kept for the record but left out of the write-up.
 	Starred bool `json:"starred"`
 	Hidden  bool `json:"hidden"`
+	// OriginalID is the event's id in its source (a Slack channel and ts,
+	// a PagerDuty log entry id): importing the same evidence twice finds
+	// it again instead of adding it twice.
+	OriginalID string `json:"original_id"`
+	// AlertKey names the alert the event is about, the same in every source
+	// that carries it (an Alertmanager fingerprint, an Opsgenie alias), so
+	// that one alert seen by two sources is merged into one event.
+	AlertKey string `json:"alert_key"`
+	// Refs are the other sources' copies merged into this event.
+	Refs []EventRef `json:"refs"`
+	// Tag is the phase of the response the writer says the event belongs
+	// to (see EventTags); Kind stays the sort of evidence it is.
+	Tag string `json:"tag"`
 
 	Version   int64     `json:"version"`
 	CreatedAt time.Time `json:"created_at"`
@@ -47,6 +60,9 @@ type EventFilter struct {
 	IncludeHidden bool
 	Starred       *bool
 	Kind          *string
+	Source        *string
+	Author        *string
+	Tag           *string
 	Offset        int
 	Limit         int
 }
@@ -61,6 +77,7 @@ type EventUpdate struct {
 	Kind    *string    `json:"kind"`
 	Starred *bool      `json:"starred"`
 	Hidden  *bool      `json:"hidden"`
+	Tag     *string    `json:"tag"`
 	Version int64      `json:"version"`
 }
 

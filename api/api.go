@@ -31,6 +31,8 @@ type Handler struct {
 	svc    *app.Service
 	logger *slog.Logger
 	routes []route
+	// alertRule: what the Alertmanager receiver does with unmatched alerts.
+	alertRule app.AlertRule
 }
 
 // route is one method+path pattern and the function that serves it.
@@ -126,6 +128,7 @@ func New(svc *app.Service, logger *slog.Logger) *Handler {
 		{"GET " + Prefix + "/audit.jsonl", h.exportAudit},
 	}
 	h.routes = append(h.routes, h.analysisRoutes()...)
+	h.routes = append(h.routes, h.evidenceRoutes()...)
 	return h
 }
 

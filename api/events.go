@@ -25,13 +25,15 @@ func (h *Handler) listEvents(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	q := parseQuery(r, params("include_hidden", "starred", "kind")...)
+	q := parseQuery(r, params("include_hidden", "starred", "kind", "source", "author", "tag")...)
 	f := debrief.EventFilter{IncidentID: id}
 	if b := q.boolean("include_hidden"); b != nil {
 		f.IncludeHidden = *b
 	}
 	f.Starred = q.boolean("starred")
 	f.Kind = q.oneOf("kind", debrief.EventKinds)
+	f.Source, f.Author = q.text("source"), q.text("author")
+	f.Tag = q.oneOf("tag", append([]string{""}, debrief.EventTags...))
 	f.Offset, f.Limit = q.page()
 	if q.err != nil {
 		return q.err

@@ -359,3 +359,14 @@ func syncTickets(a *debrief.Actor) error {
 	}
 	return debrief.Errorf(debrief.EFORBIDDEN, "Only the ticket sync records what the tracker says.")
 }
+
+// Evidence (issue 7). Importing evidence, notes, curation, the timeline's
+// sign-off and accepting milestones are changes to the write-up: the same
+// rule as editing an event (editWriteUp). The Alertmanager receiver may be
+// called by any signed-in actor that may write; what its alerts may then
+// change is decided per incident by the same rules.
+
+// receiveAlerts decides whether a caller may post alerts at all.
+func receiveAlerts(a *debrief.Actor) error {
+	return canWrite(a)
+}

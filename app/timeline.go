@@ -98,6 +98,7 @@ func (s *Service) UpdateEvent(ctx context.Context, incidentID, id int64, upd deb
 	if upd.Hidden != nil {
 		ev.Hidden = *upd.Hidden
 	}
+	setString(&ev.Tag, upd.Tag)
 	if err := validateEvent(ev); err != nil {
 		return nil, err
 	}
@@ -142,6 +143,7 @@ func validateEvent(ev *debrief.Event) error {
 	c.text("author", ev.Author, false, MaxShortText)
 	c.link("url", ev.URL)
 	c.oneOf("kind", ev.Kind, debrief.EventKinds)
+	checkEvidence(&c, ev)
 	return c.err
 }
 

@@ -50,6 +50,17 @@ type Store interface {
 	FindEvents(ctx context.Context, f debrief.EventFilter) ([]*debrief.Event, int, error)
 	UpdateEvent(ctx context.Context, ev *debrief.Event) error
 	DeleteEvent(ctx context.Context, incidentID, id int64) error
+	// FindAllEvents returns every event of the incident, hidden ones too,
+	// in time order. ImportEvents writes the new events and the merged
+	// references (Refs) of updated ones, each at its version, in one
+	// transaction: all or none. Two events of an incident may not share a
+	// non-empty OriginalID within a Source (ECONFLICT).
+	FindAllEvents(ctx context.Context, incidentID int64) ([]*debrief.Event, error)
+	ImportEvents(ctx context.Context, creates, updates []*debrief.Event) error
+	// FindTimelineState returns the incident's timeline sign-off (not
+	// confirmed when never set); SetTimelineState stores it.
+	FindTimelineState(ctx context.Context, incidentID int64) (*debrief.TimelineState, error)
+	SetTimelineState(ctx context.Context, st *debrief.TimelineState) error
 
 	// Retrospectives and their sections, sections in Position order.
 	// FindRetrospective fills Writer and Sections.

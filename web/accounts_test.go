@@ -477,6 +477,16 @@ func TestEveryRouteIsCovered(t *testing.T) {
 		"POST /teams/{slug}/controls":                      {"POST", "/teams/payments/controls", url.Values{"name": {"Load shedding"}}, 303},
 		"GET /teams/{slug}/controls/{cid}":                 {"GET", "/teams/payments/controls/" + itoa(cc.ID), nil, 200},
 		"POST /teams/{slug}/categories":                    {"POST", "/teams/payments/categories", url.Values{"categories": {"Code\nConfig"}}, 303},
+		"GET /incidents/{id}/evidence":                     {"GET", "/incidents/" + id + "/evidence", nil, 200},
+		"POST /incidents/{id}/evidence/curate":             {"POST", "/incidents/" + id + "/evidence/curate", url.Values{"event": {itoa(s.events[2].ID)}, "version": {itoa(s.events[2].Version)}, "op": {"star"}}, 303},
+		"POST /incidents/{id}/notes":                       {"POST", "/incidents/" + id + "/notes", url.Values{"text": {"x"}}, 303},
+		"POST /incidents/{id}/timeline/confirm":            {"POST", "/incidents/" + id + "/timeline/confirm", url.Values{"confirmed": {"1"}}, 303},
+		"POST /incidents/{id}/milestones/accept":           {"POST", "/incidents/" + id + "/milestones/accept", url.Values{"version": {"0"}}, 400},
+		"GET /incidents/{id}/timeline.svg":                 {"GET", "/incidents/" + id + "/timeline.svg", nil, 200},
+		"GET /incidents/{id}/import":                       {"GET", "/incidents/" + id + "/import", nil, 200},
+		"POST /incidents/{id}/import":                      {"POST", "/incidents/" + id + "/import", url.Values{"source": {"csv"}}, 400}, // not multipart
+		"GET /incidents/{id}/import/{token}":               {"GET", "/incidents/" + id + "/import/gone", nil, 303},
+		"POST /incidents/{id}/import/{token}":              {"POST", "/incidents/" + id + "/import/gone", url.Values{}, 303},
 	}
 	order := []string{} // routes in the order registered; /logout runs last
 	for _, p := range e.web.Routes() {

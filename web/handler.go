@@ -116,6 +116,15 @@ func New(svc *app.Service, logger *slog.Logger, opts Options) *Handler {
 	h.get("GET /incidents/{id}/audit", h.showAudit)
 	h.post("POST /incidents/{id}/access", h.updateAccess)
 
+	// Timeline evidence (issue 7): curation, the picture, the import flow.
+	h.get("GET /incidents/{id}/evidence", h.showEvidence)
+	h.post("POST /incidents/{id}/evidence/curate", h.curateEvent)
+	h.post("POST /incidents/{id}/notes", h.addNote)
+	h.post("POST /incidents/{id}/timeline/confirm", h.confirmTimeline)
+	h.post("POST /incidents/{id}/milestones/accept", h.acceptMilestones)
+	h.get("GET /incidents/{id}/timeline.svg", h.timelineSVG)
+	h.evidenceImportRoutes()
+
 	h.get("GET /people", h.listPeople)
 	h.post("POST /people", h.createPerson)
 

@@ -28,6 +28,9 @@ type config struct {
 
 	// followup configures ticket sync and nudges (followup.go).
 	followup followupConfig
+	// The Alertmanager receiver's rule for alerts no open incident matches.
+	alertSeverities string
+	alertTeam       string
 }
 
 // newFlagSet declares the shared flags on a command's flag set.

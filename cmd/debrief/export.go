@@ -14,16 +14,17 @@ import (
 	"github.com/debrief-oss/debrief/app"
 	"github.com/debrief-oss/debrief/render"
 	"github.com/debrief-oss/debrief/render/format"
+	"github.com/debrief-oss/debrief/render/timeline"
 	"github.com/debrief-oss/debrief/store"
 )
 
 // exportFormats are the formats export writes, with their file extension.
-var exportFormats = map[string]string{"markdown": ".md", "md": ".md", "json": ".json", "debrief": ".debrief.md"}
+var exportFormats = map[string]string{"markdown": ".md", "md": ".md", "json": ".json", "debrief": ".debrief.md", "svg": ".timeline.svg"}
 
 func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var cfg config
 	fs := newFlagSet("export", &cfg, stderr)
-	form := fs.String("format", "markdown", "markdown (to read and send), debrief (Debrief's own format, to keep in git and import again) or json")
+	form := fs.String("format", "markdown", "markdown (to read and send), debrief (Debrief's own format, to keep in git and import again), json, or svg (the timeline's picture)")
 	out := fs.String("out", "-", "file to write, or - for standard output; with --all, a folder")
 	all := fs.Bool("all", false, "export every incident, one file each, into the folder --out")
 	fs.Usage = func() {
@@ -35,7 +36,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	ext, ok := exportFormats[*form]
 	if !ok {
-		return usageError{fmt.Sprintf("--format %q: want markdown, debrief or json", *form)}
+		return usageError{fmt.Sprintf("--format %q: want markdown, debrief, json or svg", *form)}
 	}
 	var id int64
 	switch {
@@ -71,6 +72,8 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return enc.Encode(rep)
 		case "debrief":
 			return format.Write(w, rep)
+		case "svg":
+			return timeline.WriteReport(w, rep, false)
 		}
 		return render.MarkdownWith(w, rep, mdOpts)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/debrief-oss/debrief"
 	"github.com/debrief-oss/debrief/app"
 	"github.com/debrief-oss/debrief/importers/postmortem"
+	"github.com/debrief-oss/debrief/importers/sources"
 	"github.com/debrief-oss/debrief/render/format"
 )
 
@@ -41,6 +42,10 @@ type imported struct {
 // runImport reads retrospectives from files, folders, zips or standard
 // input: Debrief's own format, or postmortems as people write them.
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	// debrief import slack|teams|pagerduty|... imports timeline evidence.
+	if len(args) > 0 && sources.Is(args[0]) {
+		return runEvidenceImport(ctx, args[0], args[1:], stdout, stderr)
+	}
 	var cfg config
 	fs := newFlagSet("import", &cfg, stderr)
 	dryRun := fs.Bool("dry-run", false, "print each parsed retrospective as JSON, with its warnings, and import nothing")
@@ -48,6 +53,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	zone := fs.String("timezone", "UTC", "the zone of times written without one")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: debrief import [flags] PATH...   (files, folders, .zip, or - for standard input)")
+		fmt.Fprintln(stderr, "       debrief import slack|teams|pagerduty|opsgenie|alertmanager|github|csv|jsonl --incident N PATH...   (timeline evidence)")
 		fs.PrintDefaults()
 	}
 	if err := parse(fs, args); err != nil {

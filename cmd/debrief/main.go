@@ -39,6 +39,7 @@ var commands = []command{
 	{"template", "manage templates and their rules: template import|list|export|rules", runTemplate},
 	{"actions", "list action items: --overdue --team T, --ticket OPS-123, --json", runActions},
 	{"version", "print the version and exit", runVersion},
+	{"note", `add a live note to an incident's timeline: note INCIDENT "text"`, runNote},
 }
 
 func main() {

@@ -242,6 +242,24 @@ var matrix = map[string]matrixEntry{
 	"DELETE /api/v1/incidents/{id}/events/{eventID}": {
 		team: "U A A A F H F", org: "U A A A F F F", restricted: "U A A F F H F"},
 
+	// Evidence (issue 7): importing, notes, the sign-off and accepting
+	// milestones change the write-up; reading them reads it. The
+	// Alertmanager receiver takes any caller that may write, and files
+	// alerts by the same rules.
+	"POST /api/v1/incidents/{id}/events/import": {
+		team: "U A A A F H F", org: "U A A A F F F", restricted: "U A A F F H F"},
+	"POST /api/v1/incidents/{id}/notes": {
+		team: "U A A A F H F", org: "U A A A F F F", restricted: "U A A F F H F"},
+	"GET /api/v1/incidents/{id}/timeline": {
+		team: "U A A A A H A", org: "U A A A A A A", restricted: "U A A F F H F"},
+	"PUT /api/v1/incidents/{id}/timeline": {
+		team: "U A A A F H F", org: "U A A A F F F", restricted: "U A A F F H F", body: `{"confirmed":true}`},
+	"GET /api/v1/incidents/{id}/timeline/milestones": {
+		team: "U A A A A H A", org: "U A A A A A A", restricted: "U A A F F H F"},
+	"POST /api/v1/incidents/{id}/timeline/milestones": {
+		team: "U A A A F H F", org: "U A A A F F F", restricted: "U A A F F H F", body: `{"names":[],"version":1}`},
+	"POST /api/v1/hooks/alertmanager": {team: "U A A A A A F"},
+
 	"GET /api/v1/incidents/{id}/retrospective": {
 		team: "U A A A A H A", org: "U A A A A A A", restricted: "U A A F F H F"},
 	"PATCH /api/v1/incidents/{id}/retrospective": {
@@ -393,6 +411,31 @@ var matrix = map[string]matrixEntry{
 		body: "at=2024-05-01T14:03&text=matrix"},
 	"POST /incidents/{id}/events/delete": {
 		team: "U A A A F H -", org: "U A A A F F -", restricted: "U A A F F H -", body: "event=$event"},
+
+	// Timeline evidence (issue 7): the curation page and the picture read
+	// the timeline; curating, notes, the sign-off, accepting milestones and
+	// every step of the import change it (an upload that is gone sends the
+	// editor back to the first step).
+	"GET /incidents/{id}/evidence": {
+		team: "U A A A A H -", org: "U A A A A A -", restricted: "U A A F F H -"},
+	"GET /incidents/{id}/timeline.svg": {
+		team: "U A A A A H -", org: "U A A A A A -", restricted: "U A A F F H -"},
+	"POST /incidents/{id}/evidence/curate": {
+		team: "U A A A F H -", org: "U A A A F F -", restricted: "U A A F F H -", body: "event=$event&version=1&op=star"},
+	"POST /incidents/{id}/notes": {
+		team: "U A A A F H -", org: "U A A A F F -", restricted: "U A A F F H -", body: "text=matrix"},
+	"POST /incidents/{id}/timeline/confirm": {
+		team: "U A A A F H -", org: "U A A A F F -", restricted: "U A A F F H -", body: "confirmed=1"},
+	"POST /incidents/{id}/milestones/accept": {
+		team: "U A A A F H -", org: "U A A A F F -", restricted: "U A A F F H -", body: "version=1"},
+	"GET /incidents/{id}/import": {
+		team: "U A A A F H -", org: "U A A A F F -", restricted: "U A A F F H -"},
+	"POST /incidents/{id}/import": {
+		team: "U A A A F H -", org: "U A A A F F -", restricted: "U A A F F H -", body: "source=csv"},
+	"GET /incidents/{id}/import/{token}": {
+		team: "U A A A F H -", org: "U A A A F F -", restricted: "U A A F F H -", params: map[string]string{"token": "gone"}},
+	"POST /incidents/{id}/import/{token}": {
+		team: "U A A A F H -", org: "U A A A F F -", restricted: "U A A F F H -", params: map[string]string{"token": "gone"}},
 
 	"GET /incidents/{id}/actions/new": {
 		team: "U A A A A H -", org: "U A A A A A -", restricted: "U A A A A H -"},

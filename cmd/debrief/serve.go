@@ -20,6 +20,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&cfg.publicURL, "public-url", "", "the address users reach Debrief at, such as https://debrief.example.com (for single sign-on)")
 	fs.StringVar(&cfg.oidcIssuer, "oidc-issuer", "", "OpenID Connect issuer URL; enables single sign-on")
 	fs.StringVar(&cfg.oidcClientID, "oidc-client-id", "", "OpenID Connect client id")
+	fs.StringVar(&cfg.alertSeverities, "alert-severities", "", "Alertmanager receiver: open an incident for alerts with these severity labels (comma-separated) when no open incident matches")
+	fs.StringVar(&cfg.alertTeam, "alert-team", "", "Alertmanager receiver: the team (slug) of incidents it opens, when the alert has no team label")
 	fs.StringVar(&cfg.oidcClientSecret, "oidc-client-secret", "", "OpenID Connect client secret (prefer DEBRIEF_OIDC_CLIENT_SECRET)")
 	followupFlags(fs, &cfg.followup)
 	if err := parse(fs, args); err != nil {

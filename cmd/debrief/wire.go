@@ -23,7 +23,9 @@ import (
 func buildServer(ctx context.Context, cfg *config, svc *app.Service, ready func(context.Context) error, log *slog.Logger) (*server.Server, error) {
 	sso := cfg.oidcIssuer != ""
 	pages := web.New(svc, log, web.Options{SSO: sso})
-	routes := []server.Registrar{api.New(svc, log), pages}
+	apiHandler := api.New(svc, log)
+	apiHandler.SetAlertRule(cfg.alertRule())
+	routes := []server.Registrar{apiHandler, pages}
 	if sso {
 		if cfg.publicURL == "" || cfg.oidcClientID == "" || cfg.oidcClientSecret == "" {
 			return nil, usageError{"single sign-on needs --public-url, --oidc-client-id and --oidc-client-secret with --oidc-issuer"}

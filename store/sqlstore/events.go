@@ -11,14 +11,18 @@ import (
 )
 
 const eventSelect = "SELECT e.id, e.incident_id, e.at, e.text, e.source, e.author, e.url, e.kind, " +
-	"e.starred, e.hidden, e.version, e.created_at, e.updated_at FROM events e"
+	"e.starred, e.hidden, e.original_id, e.alert_key, e.refs, e.tag, e.version, e.created_at, e.updated_at FROM events e"
 
 func scanEvent(row rowScanner) (*debrief.Event, error) {
 	var ev debrief.Event
 	var at, created, updated int64
+	var refs string
 	err := row.Scan(&ev.ID, &ev.IncidentID, &at, &ev.Text, &ev.Source, &ev.Author, &ev.URL, &ev.Kind,
-		&ev.Starred, &ev.Hidden, &ev.Version, &created, &updated)
+		&ev.Starred, &ev.Hidden, &ev.OriginalID, &ev.AlertKey, &refs, &ev.Tag, &ev.Version, &created, &updated)
 	if err != nil {
+		return nil, err
+	}
+	if ev.Refs, err = decodeRefs(refs); err != nil {
 		return nil, err
 	}
 	ev.At, ev.CreatedAt, ev.UpdatedAt = fromMicros(at), fromMicros(created), fromMicros(updated)
@@ -64,10 +68,10 @@ func (db *DB) CreateEvents(ctx context.Context, evs []*debrief.Event) error {
 
 func insertEvent(ctx context.Context, r runner, ev *debrief.Event, now time.Time, id *int64) error {
 	return r.queryRow(ctx, `INSERT INTO events
-		(incident_id, at, text, source, author, url, kind, starred, hidden, version, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id`,
+		(incident_id, at, text, source, author, url, kind, starred, hidden, original_id, alert_key, refs, tag, version, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id`,
 		ev.IncidentID, toMicros(ev.At), ev.Text, ev.Source, ev.Author, ev.URL, ev.Kind, ev.Starred, ev.Hidden,
-		toMicros(now), toMicros(now)).Scan(id)
+		ev.OriginalID, ev.AlertKey, encodeRefs(ev.Refs), ev.Tag, toMicros(now), toMicros(now)).Scan(id)
 }
 
 // FindEventByID returns one event of the incident.
@@ -100,6 +104,15 @@ func (db *DB) FindEvents(ctx context.Context, f debrief.EventFilter) ([]*debrief
 	if f.Kind != nil {
 		w.add("e.kind = ?", *f.Kind)
 	}
+	if f.Source != nil {
+		w.add("e.source = ?", *f.Source)
+	}
+	if f.Author != nil {
+		w.add("e.author = ?", *f.Author)
+	}
+	if f.Tag != nil {
+		w.add("e.tag = ?", *f.Tag)
+	}
 	events, total, err := findPage(ctx, db.read(), scanEvent, eventSelect, "events e", &w, "e.at, e.id", f.Offset, f.Limit)
 	return events, total, wrap("find events", err)
 }
@@ -112,8 +125,9 @@ func (db *DB) UpdateEvent(ctx context.Context, ev *debrief.Event) error {
 	var stored *debrief.Event
 	err := db.inTx(ctx, func(tx runner) error {
 		err := updateVersioned(ctx, tx, eventTarget(ev.IncidentID, ev.ID), ev.Version,
-			"at = ?, text = ?, source = ?, author = ?, url = ?, kind = ?, starred = ?, hidden = ?, updated_at = ?",
-			toMicros(ev.At), ev.Text, ev.Source, ev.Author, ev.URL, ev.Kind, ev.Starred, ev.Hidden, toMicros(now))
+			"at = ?, text = ?, source = ?, author = ?, url = ?, kind = ?, starred = ?, hidden = ?, original_id = ?, alert_key = ?, refs = ?, tag = ?, updated_at = ?",
+			toMicros(ev.At), ev.Text, ev.Source, ev.Author, ev.URL, ev.Kind, ev.Starred, ev.Hidden,
+			ev.OriginalID, ev.AlertKey, encodeRefs(ev.Refs), ev.Tag, toMicros(now))
 		if err != nil {
 			return err
 		}

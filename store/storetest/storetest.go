@@ -120,6 +120,11 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Attempts", testAttempts},
 		{"AttemptsConcurrent", testAttemptsConcurrent},
 
+		{"EvidenceImport", testEvidenceImport},
+		{"EvidenceImportIsAtomic", testEvidenceImportIsAtomic},
+		{"EvidenceFilters", testEvidenceFilters},
+		{"TimelineState", testTimelineState},
+
 		{"TimesRoundTrip", testTimesRoundTrip},
 		{"TextRoundTrip", testTextRoundTrip},
 	}

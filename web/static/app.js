@@ -86,3 +86,38 @@ document.addEventListener("keydown", function (e) {
     menu.querySelector("summary").focus();
   });
 });
+
+// Evidence import: upload with a progress bar. Without script the form
+// posts as usual (the browser shows its own progress).
+document.querySelectorAll("form[data-upload-progress]").forEach(function (form) {
+  if (!window.XMLHttpRequest || !window.FormData) return;
+  form.addEventListener("submit", function (e) {
+    var box = form.querySelector(".imp-progress");
+    var bar = form.querySelector("progress");
+    if (!box || !bar) return;
+    e.preventDefault();
+    var button = form.querySelector("button[type=submit]");
+    if (button) button.disabled = true;
+    box.hidden = false;
+    var xhr = new XMLHttpRequest();
+    xhr.open("POST", form.action);
+    xhr.upload.addEventListener("progress", function (ev) {
+      if (ev.lengthComputable) bar.value = Math.round(100 * ev.loaded / ev.total);
+    });
+    xhr.addEventListener("load", function () {
+      if (xhr.status < 400 && xhr.responseURL) {
+        window.location.assign(xhr.responseURL);
+        return;
+      }
+      document.open();
+      document.write(xhr.responseText);
+      document.close();
+    });
+    xhr.addEventListener("error", function () {
+      if (button) button.disabled = false;
+      box.hidden = true;
+      window.alert("The upload failed: check the connection and try again.");
+    });
+    xhr.send(new FormData(form));
+  });
+});
