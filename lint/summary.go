@@ -50,7 +50,14 @@ func paragraphs(s string) []string {
 	return out
 }
 
+// maxSummaryChecks bounds the numbers (and names) checked in one summary:
+// a summary is one paragraph; a pathological one must not be quadratic.
+const maxSummaryChecks = 200
+
 var (
+	// numTokenRe finds the numbers of the rest of the retrospective, as
+	// numberRe reads them in the summary.
+	numTokenRe  = regexp.MustCompile(`\d+(?:[.,]\d+)?`)
 	blankLineRe = regexp.MustCompile(`\n[ \t]*\n`)
 	// A number with what it counts or measures.
 	numberRe = regexp.MustCompile(`(?i)(?:^|[^\w.:/-])(\d+(?:[.,]\d+)?)\s*(%|percent|ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|weeks?|k|x)?\b`)
@@ -69,9 +76,17 @@ func checkSummaryUnsupported(c *checker) {
 	body = stripLinks(body)
 	rest := c.restText()
 	restLower := strings.ToLower(rest)
+	restNumbers := map[string]bool{}
+	for _, m := range numTokenRe.FindAllString(restLower, -1) {
+		restNumbers[m] = true
+	}
+	checked := 0
 	// Numbers: years, days of a month and clock times are dates, checked
 	// only when the timeline says nothing of them.
 	for _, m := range numberRe.FindAllStringSubmatchIndex(body, -1) {
+		if checked++; checked > maxSummaryChecks {
+			break
+		}
 		num, unit := body[m[2]:m[3]], ""
 		if m[4] >= 0 {
 			unit = strings.ToLower(body[m[4]:m[5]])
@@ -89,7 +104,7 @@ func checkSummaryUnsupported(c *checker) {
 		if n, err := strconv.Atoi(num); err == nil && unit == "" && (n >= 1990 && n <= 2100 || n <= 1) {
 			continue // a year, or "1" as in "one of"
 		}
-		if containsNumber(restLower, num) || c.durationMatches(num, unit) {
+		if restNumbers[num] || c.durationMatches(num, unit) {
 			continue
 		}
 		c.add(Location{Section: "summary", Line: LineOf(body, m[2])}, "%s%s appears nowhere else in the retrospective", num, spaced(unit))
@@ -97,6 +112,9 @@ func checkSummaryUnsupported(c *checker) {
 	// Services and hosts.
 	seen := map[string]bool{}
 	for _, m := range serviceRe.FindAllStringSubmatchIndex(body, -1) {
+		if checked++; checked > 2*maxSummaryChecks {
+			break
+		}
 		var name string
 		code := m[2] >= 0
 		if code {
@@ -145,27 +163,6 @@ func isCommonHyphenated(s string) bool {
 	}
 	return len(s) < 25 && !strings.ContainsAny(s, "0123456789")
 }
-
-// containsNumber reports whether num appears in s as a number of its own.
-func containsNumber(s, num string) bool {
-	for i := 0; ; {
-		j := strings.Index(s[i:], num)
-		if j < 0 {
-			return false
-		}
-		j += i
-		end := j + len(num)
-		okL := j == 0 || !isDigitOrDot(s[j-1])
-		okR := end == len(s) || !isDigit(s[end]) && !(s[end] == '.' && end+1 < len(s) && isDigit(s[end+1]))
-		if okL && okR {
-			return true
-		}
-		i = j + 1
-	}
-}
-
-func isDigit(b byte) bool      { return b >= '0' && b <= '9' }
-func isDigitOrDot(b byte) bool { return isDigit(b) || b == '.' }
 
 // durationMatches reports whether "num unit" is within a minute (or 10%)
 // of a span between milestones.
