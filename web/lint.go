@@ -59,7 +59,11 @@ func (p *incidentPage) fillLint(fs []lint.Finding) {
 		}
 		p.Lint.Items = append(p.Lint.Items, v)
 		if s, ok := bySection[f.Location.Section]; ok {
-			s.Findings = append(s.Findings, v)
+			// An empty section already says it is not written yet; its
+			// "empty" finding is in the checklist only.
+			if !(s.Empty && (f.Rule == "completeness/required-section" || f.Rule == "summary/missing")) {
+				s.Findings = append(s.Findings, v)
+			}
 		} else {
 			p.Lint.Other = append(p.Lint.Other, v)
 		}
