@@ -1,9 +1,12 @@
 package app_test
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/debrief-oss/debrief"
+	"github.com/debrief-oss/debrief/app"
 	"github.com/debrief-oss/debrief/lint"
 )
 
@@ -58,4 +61,37 @@ func TestLintRetrospective(t *testing.T) {
 		}
 		wantCode(t, e.svc.CheckBeforeReview(e.as(editor), inc.ID), "")
 	})
+}
+
+// TestLintTeamConfiguration: the service lints with the incident's team's
+// configuration.
+func TestLintTeamConfiguration(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "ops.yaml"), []byte("rules:\n  blame/human-error: off\n"), 0o644)
+	cs, err := lint.LoadConfigs(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(t, func(t *testing.T, e *env) {
+		e.team("payments", debrief.VisibleToTeam)
+		for team, want := range map[string]bool{"ops": false, "payments": true} {
+			inc := e.incident(team, debrief.VisibleToTeam)
+			sec, _ := e.svc.FindSection(e.sys, inc.ID, "analysis")
+			body := "It was human error."
+			if _, err := e.svc.UpdateSection(e.sys, inc.ID, "analysis", debrief.SectionUpdate{Body: &body, Version: sec.Version}); err != nil {
+				t.Fatal(err)
+			}
+			fs, err := e.svc.LintRetrospective(e.sys, inc.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := false
+			for _, f := range fs {
+				got = got || f.Rule == "blame/human-error"
+			}
+			if got != want {
+				t.Errorf("team %s: human error flagged %v, want %v", team, got, want)
+			}
+		}
+	}, app.WithLintConfigs(cs))
 }

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/debrief-oss/debrief"
 )
 
 func (c *checker) summary() (string, bool) {
@@ -60,7 +62,7 @@ var (
 	numTokenRe  = regexp.MustCompile(`\d+(?:[.,]\d+)?`)
 	blankLineRe = regexp.MustCompile(`\n[ \t]*\n`)
 	// A number with what it counts or measures.
-	numberRe = regexp.MustCompile(`(?i)(?:^|[^\w.:/-])(\d+(?:[.,]\d+)?)\s*(%|percent|ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|weeks?|k|x)?\b`)
+	numberRe = regexp.MustCompile(`(?i)(?:^|[^\w.:/-])(\d+(?:[.,]\d+)?)\s*(%|(?:percent|ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|weeks?|k|x)\b)?`)
 	clockRe  = regexp.MustCompile(`\b\d{1,2}:\d{2}\b`)
 	monthRe  = regexp.MustCompile(`(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s*$|^\.?\s*(?:st|nd|rd|th)?\s*(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)`)
 	// An identifier that looks like a service or host: has a dot, a dash
@@ -171,9 +173,15 @@ func (c *checker) durationMatches(num, unit string) bool {
 	if !ok {
 		return false
 	}
-	for _, s := range c.rep.Incident.Milestones.Durations() {
-		if s.Known && near(d, s.Value) {
-			return true
+	// Any span between two milestones: "for 37 minutes" may count from
+	// detection to mitigation.
+	m := &c.rep.Incident.Milestones
+	for i, a := range debrief.MilestoneNames {
+		for _, b := range debrief.MilestoneNames[i+1:] {
+			ta, tb := m.Get(a), m.Get(b)
+			if ta != nil && tb != nil && tb.After(*ta) && near(d, tb.Sub(*ta)) {
+				return true
+			}
 		}
 	}
 	return false

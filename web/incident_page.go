@@ -171,7 +171,7 @@ func (h *Handler) loadIncidentPage(r *http.Request, id int64, st pageState) (*in
 		}
 	}
 	if !headerOnly && rep.Retrospective != nil {
-		p.fillLint(lintFindings(rep))
+		p.fillLint(h.lintFindings(rep))
 	}
 	if err := h.renderTables(p, auth.CSRFToken(ctx)); err != nil {
 		return nil, err

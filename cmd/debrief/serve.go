@@ -20,6 +20,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&cfg.oidcIssuer, "oidc-issuer", "", "OpenID Connect issuer URL; enables single sign-on")
 	fs.StringVar(&cfg.oidcClientID, "oidc-client-id", "", "OpenID Connect client id")
 	fs.StringVar(&cfg.oidcClientSecret, "oidc-client-secret", "", "OpenID Connect client secret (prefer DEBRIEF_OIDC_CLIENT_SECRET)")
+	lintConfig := fs.String("lint-config", "", "lint configuration: a YAML file for every team, or a folder with default.yaml and SLUG.yaml per team (docs/lint.md)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -40,7 +41,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := st.Migrate(ctx); err != nil {
 		return fmt.Errorf("migrate database: %w", err)
 	}
-	svc := app.New(st, app.WithSeverities(cfg.severityScale()), app.WithLogger(log))
+	lintConfigs, err := loadLintConfigs(*lintConfig)
+	if err != nil {
+		return err
+	}
+	svc := app.New(st, app.WithSeverities(cfg.severityScale()), app.WithLogger(log), app.WithLintConfigs(lintConfigs))
 	if cfg.demo {
 		loaded, err := demo.Load(ctx, svc)
 		if err != nil {
