@@ -57,9 +57,6 @@ func paragraphs(s string) []string {
 const maxSummaryChecks = 200
 
 var (
-	// numTokenRe finds the numbers of the rest of the retrospective, as
-	// numberRe reads them in the summary.
-	numTokenRe  = regexp.MustCompile(`\d+(?:[.,]\d+)?`)
 	blankLineRe = regexp.MustCompile(`\n[ \t]*\n`)
 	// A number with what it counts or measures.
 	numberRe = regexp.MustCompile(`(?i)(?:^|[^\w.:/-])(\d+(?:[.,]\d+)?)\s*(%|(?:percent|ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|weeks?|k|x)\b)?`)
@@ -79,9 +76,7 @@ func checkSummaryUnsupported(c *checker) {
 	rest := c.restText()
 	restLower := strings.ToLower(rest)
 	restNumbers := map[string]bool{}
-	for _, m := range numTokenRe.FindAllString(restLower, -1) {
-		restNumbers[m] = true
-	}
+	numberTokens(restLower, restNumbers)
 	checked := 0
 	// Numbers: years, days of a month and clock times are dates, checked
 	// only when the timeline says nothing of them.
@@ -144,11 +139,38 @@ var (
 // stripLinks blanks URLs, link targets and reference definitions: their
 // hosts and numbers are addresses, not facts the summary states.
 func stripLinks(s string) string {
+	if !strings.Contains(s, "://") && !strings.Contains(s, "](") && !strings.Contains(s, "][") && !strings.Contains(s, "]:") && strings.IndexByte(s, '<') < 0 {
+		return s
+	}
 	s = linkDefRe.ReplaceAllStringFunc(s, blankOut)
 	return urlRe.ReplaceAllStringFunc(s, blankOut)
 }
 
 func blankOut(s string) string { return strings.Repeat(" ", len(s)) }
+
+// numberTokens adds the numbers of s to set, read as numberRe reads them
+// in the summary (digits, then at most one [.,] and digits). A scan, not
+// an expression: the rest of a retrospective is long.
+func numberTokens(s string, set map[string]bool) {
+	for i := 0; i < len(s); {
+		if s[i] < '0' || s[i] > '9' {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+		if j+1 < len(s) && (s[j] == '.' || s[j] == ',') && s[j+1] >= '0' && s[j+1] <= '9' {
+			j++
+			for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+				j++
+			}
+		}
+		set[s[i:j]] = true
+		i = j
+	}
+}
 
 func spaced(u string) string {
 	if u == "" || u == "%" {
