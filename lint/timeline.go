@@ -165,12 +165,17 @@ func checkTimelineGap(c *checker) {
 		a, b := c.rep.Events[evs[k-1]].At, c.rep.Events[evs[k]].At
 		gap := b.Sub(a)
 		// A gap counts when it is long and a large share of the whole
-		// timeline, and falls before the incident ended (after it, quiet
-		// is expected).
+		// timeline, and falls while the incident was on: after it ended,
+		// quiet is expected.
 		if gap < maxGap || gap*3 < span {
 			continue
 		}
 		if end != nil && !a.Before(*end) {
+			continue
+		}
+		// Nor before it started: background ("the AMI was released in
+		// March") is not the response going quiet.
+		if m.Started != nil && a.Before(*m.Started) {
 			continue
 		}
 		c.add(c.eventLoc(evs[k]), "nothing recorded for %s before this event", human(gap))
