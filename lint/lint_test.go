@@ -298,3 +298,14 @@ func TestEveryRuleDocumented(t *testing.T) {
 		}
 	}
 }
+
+func TestServiceNames(t *testing.T) {
+	s := "The `payments-api` and db1.internal failed, not on-call or `x` or Foo-bar; `two words` and eu-west-1."
+	var got []string
+	for _, n := range serviceNames(s) {
+		got = append(got, s[n.start:n.end])
+	}
+	if strings.Join(got, "|") != "payments-api|db1.internal|on-call|eu-west-1" {
+		t.Errorf("got %q", got)
+	}
+}

@@ -62,9 +62,6 @@ var (
 	numberRe = regexp.MustCompile(`(?i)(?:^|[^\w.:/-])(\d+(?:[.,]\d+)?)\s*(%|(?:percent|ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|weeks?|k|x)\b)?`)
 	clockRe  = regexp.MustCompile(`\b\d{1,2}:\d{2}\b`)
 	monthRe  = regexp.MustCompile(`(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s*$|^\.?\s*(?:st|nd|rd|th)?\s*(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)`)
-	// An identifier that looks like a service or host: has a dot, a dash
-	// or an underscore between letters, or sits in a code span.
-	serviceRe = regexp.MustCompile("`([^`\\s]{2,60})`|\\b([a-z][a-z0-9]*(?:[-_.][a-z0-9]+)+)\\b")
 )
 
 func checkSummaryUnsupported(c *checker) {
@@ -108,17 +105,11 @@ func checkSummaryUnsupported(c *checker) {
 	}
 	// Services and hosts.
 	seen := map[string]bool{}
-	for _, m := range serviceRe.FindAllStringSubmatchIndex(body, -1) {
+	for _, m := range serviceNames(body) {
 		if checked++; checked > 2*maxSummaryChecks {
 			break
 		}
-		var name string
-		code := m[2] >= 0
-		if code {
-			name = body[m[2]:m[3]]
-		} else {
-			name = body[m[4]:m[5]]
-		}
+		name, code := body[m.start:m.end], m.code
 		ln := strings.ToLower(name)
 		if code && !strings.ContainsAny(name, "-._") {
 			continue // an option or a type in code, not a service or host
@@ -127,7 +118,7 @@ func checkSummaryUnsupported(c *checker) {
 			continue
 		}
 		seen[ln] = true
-		c.add(Location{Section: "summary", Line: LineOf(body, m[0])}, "%q appears nowhere else in the retrospective", name)
+		c.add(Location{Section: "summary", Line: LineOf(body, m.start)}, "%q appears nowhere else in the retrospective", name)
 	}
 }
 
@@ -170,6 +161,60 @@ func numberTokens(s string, set map[string]bool) {
 		set[s[i:j]] = true
 		i = j
 	}
+}
+
+// nameSpan is a name found in the summary: [start, end) of body.
+type nameSpan struct {
+	start, end int
+	code       bool
+}
+
+// serviceNames finds what looks like a service or host: a code span of 2
+// to 60 characters without spaces, or a lower-case word with a dash, dot
+// or underscore between letters or digits ("payments-api", "db1.internal").
+// A scan rather than an expression: it runs on every summary.
+func serviceNames(s string) []nameSpan {
+	var out []nameSpan
+	lowerOrDigit := func(b byte) bool { return b >= 'a' && b <= 'z' || b >= '0' && b <= '9' }
+	for i := 0; i < len(s); {
+		if s[i] == '`' {
+			j := i + 1
+			for j < len(s) && j-i <= 61 && s[j] != '`' && s[j] != ' ' && s[j] != '\t' && s[j] != '\n' && s[j] != '\r' {
+				j++
+			}
+			if j < len(s) && s[j] == '`' && j-i-1 >= 2 && j-i-1 <= 60 {
+				out = append(out, nameSpan{i + 1, j, true})
+				i = j + 1
+				continue
+			}
+			i++
+			continue
+		}
+		if s[i] < 'a' || s[i] > 'z' || i > 0 && isWordByte(s[i-1]) {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(s) && lowerOrDigit(s[j]) {
+			j++
+		}
+		seps := 0
+		for j+1 < len(s) && (s[j] == '-' || s[j] == '_' || s[j] == '.') && lowerOrDigit(s[j+1]) {
+			j += 2
+			for j < len(s) && lowerOrDigit(s[j]) {
+				j++
+			}
+			seps++
+		}
+		if seps > 0 && (j == len(s) || !isWordByte(s[j])) {
+			out = append(out, nameSpan{i, j, false})
+		}
+		for j < len(s) && isWordByte(s[j]) {
+			j++
+		}
+		i = max(j, i+1)
+	}
+	return out
 }
 
 func spaced(u string) string {
@@ -255,7 +300,7 @@ func (c *checker) restText() string {
 			b.WriteString(s.Title + "\n" + s.Body + "\n")
 		}
 	}
-	loc := inc.Location()
+	loc := c.loc
 	for _, e := range c.rep.Events {
 		b.WriteString(e.At.In(loc).Format("2006-01-02 15:04 ") + e.Text + " " + e.Source + " " + e.URL + "\n")
 	}
