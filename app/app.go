@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/debrief-oss/debrief"
+	"github.com/debrief-oss/debrief/lint"
 	"github.com/debrief-oss/debrief/store"
 )
 
@@ -25,6 +26,8 @@ type Service struct {
 	severities []string
 	log        *slog.Logger
 	now        func() time.Time
+	// lintConfigs are the teams' lint configurations (app/lint.go).
+	lintConfigs *lint.Configs
 
 	setupMu    sync.Mutex
 	setupToken string // "" once a user exists

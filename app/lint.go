@@ -7,8 +7,24 @@ import (
 	"github.com/debrief-oss/debrief/lint"
 )
 
+// WithLintConfigs sets the teams' lint configurations (lint.LoadConfigs,
+// `debrief serve --lint-config`); without it every team gets the defaults.
+func WithLintConfigs(cs *lint.Configs) Option {
+	return func(s *Service) { s.lintConfigs = cs }
+}
+
+// LintReport lints a report the caller was already allowed to read (from
+// FindReport), with the configuration of the incident's team.
+func (s *Service) LintReport(rep *debrief.Report) []lint.Finding {
+	team := ""
+	if rep.Incident != nil {
+		team = rep.Incident.Team
+	}
+	return lint.Lint(rep, s.lintConfigs.For(team))
+}
+
 // LintRetrospective checks an incident's retrospective against the lint
-// rules (docs/lint.md) with the default configuration. Whoever may read
+// rules (docs/lint.md) with the configuration of the incident's team. Whoever may read
 // the write-up may read its findings: the decision is FindReport's, made in
 // authz.go like every other. Hidden events are left out, as readers see
 // the timeline.
@@ -17,7 +33,7 @@ func (s *Service) LintRetrospective(ctx context.Context, incidentID int64) ([]li
 	if err != nil {
 		return nil, err
 	}
-	return lint.Lint(rep, nil), nil
+	return s.LintReport(rep), nil
 }
 
 // CheckBeforeReview is the page's checklist before a draft goes to review:

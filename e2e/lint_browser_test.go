@@ -46,8 +46,11 @@ func TestLintInBrowser(t *testing.T) {
 			t.Errorf("the analysis section's findings lack %q:\n%s", want, joined)
 		}
 	}
-	if buf := b.screenshot(); len(buf) > 0 {
-		os.WriteFile(filepath.Join(os.TempDir(), "debrief-lint-section.png"), buf, 0o644)
+	// Pictures to look at by eye (not compared).
+	for sel, name := range map[string]string{"#section-analysis": "debrief-lint-section.png", "#retrospective": "debrief-lint-checklist.png"} {
+		if buf := b.screenshot(sel); len(buf) > 0 {
+			os.WriteFile(filepath.Join(os.TempDir(), name), buf, 0o644)
+		}
 	}
 
 	// Send for review: the box must be ticked (the browser asks first).
@@ -64,9 +67,9 @@ func TestLintInBrowser(t *testing.T) {
 	b.waitFor(`document.querySelector('.step-current') && document.querySelector('.step-current').innerText.includes('In review')`)
 }
 
-// screenshot captures the analysis section as PNG, to look at by eye.
-func (p *page) screenshot() []byte {
-	buf, err := chromedp.Run(p.ctx, chromedp.Screenshot(`#section-analysis`))
+// screenshot captures one element as PNG.
+func (p *page) screenshot(sel string) []byte {
+	buf, err := chromedp.Run(p.ctx, chromedp.Screenshot(sel))
 	if err != nil {
 		p.t.Logf("screenshot: %v", err)
 	}

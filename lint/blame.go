@@ -43,7 +43,7 @@ var (
 	carelessKeys   = []string{"careless", "negligen", "slopp", "reckless", "lazy", "laziness", "incompeten", "stupid", "inattentive", "attention", "careful"}
 	rootCauseKeys  = []string{"root"}
 	hindsightKeys  = []string{"obvious", "clear", "hindsight", "retrospect", "easily", "had to do"}
-	failVerbKeys   = []string{"fail", "wrong", "mistaken", "incorrect", "careless", "forgot", "neglect", "overlook", "ignor", "missed", "messed", "screwed", "broke", "caus", "made", "did"}
+	failVerbKeys   = []string{"fail", "wrongly", "mistakenly", "incorrectly", "carelessly", "forgot", "neglected", "overlooked", "ignored", "missed", "messed", "screwed", "broke", "caused", "made a", "did not", "didn"}
 )
 
 // eachMatch runs f on every match of re in every text's masked prose that

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/debrief-oss/debrief"
 )
@@ -30,6 +31,7 @@ type checker struct {
 	people   *People
 	texts    []text
 	order    map[string]int // section key -> position, for sorting
+	loc      *time.Location // the incident's zone, loaded once
 	actKey   string         // the key of the section holding action items
 }
 
@@ -42,6 +44,7 @@ func newChecker(rep *debrief.Report, cfg *Config) *checker {
 	}
 	c := &checker{rep: rep, cfg: cfg, order: map[string]int{}, actKey: "recommendations"}
 	c.tmpl = templateFor(rep.Retrospective.Template)
+	c.loc = rep.Incident.Location()
 	for i, s := range rep.Retrospective.Sections {
 		c.order[s.Key] = i
 		if s.Kind == debrief.SectionActions {

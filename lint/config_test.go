@@ -1,6 +1,8 @@
 package lint
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -70,5 +72,42 @@ func TestConfigErrorsNameTheField(t *testing.T) {
 	}
 	if cfg, err := LoadConfig("empty.yaml", strings.NewReader("")); err != nil || cfg == nil {
 		t.Errorf("empty config: %v", err)
+	}
+}
+
+func TestTeamConfigs(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, s string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("default.yaml", "rules:\n  blame/root-cause: off\nwords:\n  blame: [\"dropped the ball\"]\n")
+	write("payments.yaml", "rules:\n  blame/human-error: info\nwords:\n  blame: [\"sloppy work\"]\n")
+	cs, err := LoadConfigs(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := report()
+	setBody(rep, "analysis", "Root cause: human error, they dropped the ball and did sloppy work.")
+	sev := func(team string) map[string]Severity {
+		out := map[string]Severity{}
+		for _, f := range Lint(rep, cs.For(team)) {
+			out[f.Rule+" "+f.Message[:10]] = f.Severity
+		}
+		return out
+	}
+	if got := sev("payments"); len(got) != 4 || got[`blame/human-error "human err`] != Info {
+		t.Errorf("payments: %v", got)
+	}
+	if got := sev("search"); len(got) != 3 || got[`blame/human-error "human err`] != Error {
+		t.Errorf("a team without a file gets the default: %v", got)
+	}
+	write("search.yaml", "rules:\n  blame/nope: off\n")
+	if _, err := LoadConfigs(dir); err == nil || !strings.Contains(err.Error(), "search.yaml:2: rules.blame/nope: no such rule") {
+		t.Errorf("bad team file: %v", err)
+	}
+	if cs, err := LoadConfigs(filepath.Join(dir, "default.yaml")); err != nil || cs.For("payments") != cs.Default {
+		t.Errorf("one file for every team: %v", err)
 	}
 }

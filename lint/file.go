@@ -90,7 +90,7 @@ func ReadFile(name string, data []byte, zone *time.Location) (*Document, error) 
 		}
 	}
 	if !known {
-		return nil, &FileError{File: name, Msg: "not a retrospective: no section such as Summary, Timeline, Analysis or Action items, and no timeline or action items"}
+		return nil, &FileError{File: name, Msg: "not a retrospective: no text under a heading such as Summary, Timeline, Analysis or Action items, and no timeline or action items"}
 	}
 	d := &Document{Name: name, Report: FromDraft(dr), Format: "postmortem", lines: splitLines(data), heads: map[string]int{}, events: -1, acts: -1}
 	for _, s := range dr.Sections {

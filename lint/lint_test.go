@@ -178,8 +178,14 @@ func TestTimelineRules(t *testing.T) {
 		r.Incident.Milestones.Detected = &d
 	}, "timeline/milestone-order")
 	check("gap", func(r *debrief.Report) {
+		start := r.Events[0].At.Add(-6 * time.Hour)
+		r.Incident.Milestones.Started = &start
 		r.Events[0].At = r.Events[0].At.Add(-5 * time.Hour)
+		r.Retrospective.Section("summary").Body = "Checkouts failed after a deploy; rolling back ended it."
 	}, "timeline/gap")
+	check("no gap before the start", func(r *debrief.Report) {
+		r.Events[0].At = r.Events[0].At.Add(-5 * time.Hour)
+	})
 	check("source", func(r *debrief.Report) { r.Events[1].Source = "manual" }, "timeline/source")
 	check("source by link", func(r *debrief.Report) { r.Events[1].Source, r.Events[1].URL = "manual", "https://x" })
 	check("empty", func(r *debrief.Report) { r.Events = nil }, "timeline/empty")
@@ -290,5 +296,16 @@ func TestEveryRuleDocumented(t *testing.T) {
 		if !strings.Contains(sec, "- Bad") || !strings.Contains(sec, "- Good") {
 			t.Errorf("docs/lint.md: %s lacks a bad or a good example", r.ID)
 		}
+	}
+}
+
+func TestServiceNames(t *testing.T) {
+	s := "The `payments-api` and db1.internal failed, not on-call or `x` or Foo-bar; `two words` and eu-west-1."
+	var got []string
+	for _, n := range serviceNames(s) {
+		got = append(got, s[n.start:n.end])
+	}
+	if strings.Join(got, "|") != "payments-api|db1.internal|on-call|eu-west-1" {
+		t.Errorf("got %q", got)
 	}
 }

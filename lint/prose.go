@@ -149,7 +149,9 @@ func maskCodeSpans(b []byte) {
 			n++
 		}
 		end := -1
-		for j := i + n; j < len(b); j++ {
+		// Code spans are short: looking further than 4 KiB for the closing
+		// run would make a text full of lone backticks quadratic.
+		for j := i + n; j < len(b) && j < i+4096; j++ {
 			if b[j] == '\n' && j+1 < len(b) && b[j+1] == '\n' {
 				break
 			}
@@ -209,8 +211,9 @@ func maskQuotesRune(b []byte, open, close string) {
 			return
 		}
 		j += i
-		k := strings.Index(s[j:], close)
-		nl := strings.IndexByte(s[j:], '\n')
+		win := s[j:min(len(s), j+600+len(close))]
+		k := strings.Index(win, close)
+		nl := strings.IndexByte(win, '\n')
 		if k < 0 || k > 600 || (nl >= 0 && nl < k) {
 			i = j + len(open)
 			continue

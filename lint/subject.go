@@ -88,8 +88,10 @@ var clauseBreak = map[string]bool{
 // and auxiliaries. It returns "" when the clause has no word there.
 func SubjectBefore(masked string, off int) string {
 	// The clause starts after the last sentence or clause boundary.
-	start := 0
-	for i := off - 1; i >= 0; i-- {
+	// A clause is short; 300 bytes back is plenty, and keeps a text of
+	// many failure verbs and no punctuation linear.
+	start := max(0, off-300)
+	for i := off - 1; i >= start; i-- {
 		c := masked[i]
 		if c == '.' || c == '!' || c == '?' || c == ';' || c == ':' || c == ',' || c == '(' || c == '|' {
 			// A full stop inside a word (a host, a version) is no boundary.

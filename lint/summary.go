@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/debrief-oss/debrief"
 )
 
 func (c *checker) summary() (string, bool) {
@@ -50,15 +52,16 @@ func paragraphs(s string) []string {
 	return out
 }
 
+// maxSummaryChecks bounds the numbers (and names) checked in one summary:
+// a summary is one paragraph; a pathological one must not be quadratic.
+const maxSummaryChecks = 200
+
 var (
 	blankLineRe = regexp.MustCompile(`\n[ \t]*\n`)
 	// A number with what it counts or measures.
-	numberRe = regexp.MustCompile(`(?i)(?:^|[^\w.:/-])(\d+(?:[.,]\d+)?)\s*(%|percent|ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|weeks?|k|x)?\b`)
+	numberRe = regexp.MustCompile(`(?i)(?:^|[^\w.:/-])(\d+(?:[.,]\d+)?)\s*(%|(?:percent|ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|weeks?|k|x)\b)?`)
 	clockRe  = regexp.MustCompile(`\b\d{1,2}:\d{2}\b`)
 	monthRe  = regexp.MustCompile(`(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s*$|^\.?\s*(?:st|nd|rd|th)?\s*(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)`)
-	// An identifier that looks like a service or host: has a dot, a dash
-	// or an underscore between letters, or sits in a code span.
-	serviceRe = regexp.MustCompile("`([^`\\s]{2,60})`|\\b([a-z][a-z0-9]*(?:[-_.][a-z0-9]+)+)\\b")
 )
 
 func checkSummaryUnsupported(c *checker) {
@@ -69,9 +72,15 @@ func checkSummaryUnsupported(c *checker) {
 	body = stripLinks(body)
 	rest := c.restText()
 	restLower := strings.ToLower(rest)
+	restNumbers := map[string]bool{}
+	numberTokens(restLower, restNumbers)
+	checked := 0
 	// Numbers: years, days of a month and clock times are dates, checked
 	// only when the timeline says nothing of them.
 	for _, m := range numberRe.FindAllStringSubmatchIndex(body, -1) {
+		if checked++; checked > maxSummaryChecks {
+			break
+		}
 		num, unit := body[m[2]:m[3]], ""
 		if m[4] >= 0 {
 			unit = strings.ToLower(body[m[4]:m[5]])
@@ -89,21 +98,18 @@ func checkSummaryUnsupported(c *checker) {
 		if n, err := strconv.Atoi(num); err == nil && unit == "" && (n >= 1990 && n <= 2100 || n <= 1) {
 			continue // a year, or "1" as in "one of"
 		}
-		if containsNumber(restLower, num) || c.durationMatches(num, unit) {
+		if restNumbers[num] || c.durationMatches(num, unit) {
 			continue
 		}
 		c.add(Location{Section: "summary", Line: LineOf(body, m[2])}, "%s%s appears nowhere else in the retrospective", num, spaced(unit))
 	}
 	// Services and hosts.
 	seen := map[string]bool{}
-	for _, m := range serviceRe.FindAllStringSubmatchIndex(body, -1) {
-		var name string
-		code := m[2] >= 0
-		if code {
-			name = body[m[2]:m[3]]
-		} else {
-			name = body[m[4]:m[5]]
+	for _, m := range serviceNames(body) {
+		if checked++; checked > 2*maxSummaryChecks {
+			break
 		}
+		name, code := body[m.start:m.end], m.code
 		ln := strings.ToLower(name)
 		if code && !strings.ContainsAny(name, "-._") {
 			continue // an option or a type in code, not a service or host
@@ -112,7 +118,7 @@ func checkSummaryUnsupported(c *checker) {
 			continue
 		}
 		seen[ln] = true
-		c.add(Location{Section: "summary", Line: LineOf(body, m[0])}, "%q appears nowhere else in the retrospective", name)
+		c.add(Location{Section: "summary", Line: LineOf(body, m.start)}, "%q appears nowhere else in the retrospective", name)
 	}
 }
 
@@ -124,11 +130,92 @@ var (
 // stripLinks blanks URLs, link targets and reference definitions: their
 // hosts and numbers are addresses, not facts the summary states.
 func stripLinks(s string) string {
+	if !strings.Contains(s, "://") && !strings.Contains(s, "](") && !strings.Contains(s, "][") && !strings.Contains(s, "]:") && strings.IndexByte(s, '<') < 0 {
+		return s
+	}
 	s = linkDefRe.ReplaceAllStringFunc(s, blankOut)
 	return urlRe.ReplaceAllStringFunc(s, blankOut)
 }
 
 func blankOut(s string) string { return strings.Repeat(" ", len(s)) }
+
+// numberTokens adds the numbers of s to set, read as numberRe reads them
+// in the summary (digits, then at most one [.,] and digits). A scan, not
+// an expression: the rest of a retrospective is long.
+func numberTokens(s string, set map[string]bool) {
+	for i := 0; i < len(s); {
+		if s[i] < '0' || s[i] > '9' {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+		if j+1 < len(s) && (s[j] == '.' || s[j] == ',') && s[j+1] >= '0' && s[j+1] <= '9' {
+			j++
+			for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+				j++
+			}
+		}
+		set[s[i:j]] = true
+		i = j
+	}
+}
+
+// nameSpan is a name found in the summary: [start, end) of body.
+type nameSpan struct {
+	start, end int
+	code       bool
+}
+
+// serviceNames finds what looks like a service or host: a code span of 2
+// to 60 characters without spaces, or a lower-case word with a dash, dot
+// or underscore between letters or digits ("payments-api", "db1.internal").
+// A scan rather than an expression: it runs on every summary.
+func serviceNames(s string) []nameSpan {
+	var out []nameSpan
+	lowerOrDigit := func(b byte) bool { return b >= 'a' && b <= 'z' || b >= '0' && b <= '9' }
+	for i := 0; i < len(s); {
+		if s[i] == '`' {
+			j := i + 1
+			for j < len(s) && j-i <= 61 && s[j] != '`' && s[j] != ' ' && s[j] != '\t' && s[j] != '\n' && s[j] != '\r' {
+				j++
+			}
+			if j < len(s) && s[j] == '`' && j-i-1 >= 2 && j-i-1 <= 60 {
+				out = append(out, nameSpan{i + 1, j, true})
+				i = j + 1
+				continue
+			}
+			i++
+			continue
+		}
+		if s[i] < 'a' || s[i] > 'z' || i > 0 && isWordByte(s[i-1]) {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(s) && lowerOrDigit(s[j]) {
+			j++
+		}
+		seps := 0
+		for j+1 < len(s) && (s[j] == '-' || s[j] == '_' || s[j] == '.') && lowerOrDigit(s[j+1]) {
+			j += 2
+			for j < len(s) && lowerOrDigit(s[j]) {
+				j++
+			}
+			seps++
+		}
+		if seps > 0 && (j == len(s) || !isWordByte(s[j])) {
+			out = append(out, nameSpan{i, j, false})
+		}
+		for j < len(s) && isWordByte(s[j]) {
+			j++
+		}
+		i = max(j, i+1)
+	}
+	return out
+}
 
 func spaced(u string) string {
 	if u == "" || u == "%" {
@@ -146,27 +233,6 @@ func isCommonHyphenated(s string) bool {
 	return len(s) < 25 && !strings.ContainsAny(s, "0123456789")
 }
 
-// containsNumber reports whether num appears in s as a number of its own.
-func containsNumber(s, num string) bool {
-	for i := 0; ; {
-		j := strings.Index(s[i:], num)
-		if j < 0 {
-			return false
-		}
-		j += i
-		end := j + len(num)
-		okL := j == 0 || !isDigitOrDot(s[j-1])
-		okR := end == len(s) || !isDigit(s[end]) && !(s[end] == '.' && end+1 < len(s) && isDigit(s[end+1]))
-		if okL && okR {
-			return true
-		}
-		i = j + 1
-	}
-}
-
-func isDigit(b byte) bool      { return b >= '0' && b <= '9' }
-func isDigitOrDot(b byte) bool { return isDigit(b) || b == '.' }
-
 // durationMatches reports whether "num unit" is within a minute (or 10%)
 // of a span between milestones.
 func (c *checker) durationMatches(num, unit string) bool {
@@ -174,9 +240,15 @@ func (c *checker) durationMatches(num, unit string) bool {
 	if !ok {
 		return false
 	}
-	for _, s := range c.rep.Incident.Milestones.Durations() {
-		if s.Known && near(d, s.Value) {
-			return true
+	// Any span between two milestones: "for 37 minutes" may count from
+	// detection to mitigation.
+	m := &c.rep.Incident.Milestones
+	for i, a := range debrief.MilestoneNames {
+		for _, b := range debrief.MilestoneNames[i+1:] {
+			ta, tb := m.Get(a), m.Get(b)
+			if ta != nil && tb != nil && tb.After(*ta) && near(d, tb.Sub(*ta)) {
+				return true
+			}
 		}
 	}
 	return false
@@ -228,7 +300,7 @@ func (c *checker) restText() string {
 			b.WriteString(s.Title + "\n" + s.Body + "\n")
 		}
 	}
-	loc := inc.Location()
+	loc := c.loc
 	for _, e := range c.rep.Events {
 		b.WriteString(e.At.In(loc).Format("2006-01-02 15:04 ") + e.Text + " " + e.Source + " " + e.URL + "\n")
 	}

@@ -26,7 +26,7 @@ func checkTimelineOrder(c *checker) {
 	for k := 1; k < len(evs); k++ {
 		prev, cur := c.rep.Events[evs[k-1]], c.rep.Events[evs[k]]
 		if cur.At.Before(prev.At) {
-			loc := c.rep.Incident.Location()
+			loc := c.loc
 			c.add(c.eventLoc(evs[k]), "event at %s comes after one at %s",
 				cur.At.In(loc).Format("2006-01-02 15:04"), prev.At.In(loc).Format("2006-01-02 15:04"))
 		}
@@ -35,6 +35,9 @@ func checkTimelineOrder(c *checker) {
 
 // zoneInTextRe finds a clock time followed by a zone name in an event's
 // text ("14:05 UTC", "9:30 PST").
+// zoneNames are the zones zoneInTextRe knows, for a cheap test first.
+var zoneNames = []string{"UTC", "GMT", "Z", "CET", "CEST", "EET", "EEST", "WET", "WEST", "BST", "IST", "EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT", "AEST", "AEDT", "JST", "KST", "SGT", "HKT", "NZST", "NZDT"}
+
 var zoneInTextRe = regexp.MustCompile(`\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?\s*)?\(?(UTC|GMT|Z|CET|CEST|EET|EEST|WET|WEST|BST|IST|EST|EDT|CST|CDT|MST|MDT|PST|PDT|AEST|AEDT|JST|KST|SGT|HKT|NZST|NZDT)\)?\b`)
 
 func checkTimelineZone(c *checker) {
@@ -47,8 +50,14 @@ func checkTimelineZone(c *checker) {
 		}
 	}
 	// Times written in the text in other zones than the timeline's.
-	want := zoneAbbrevs(inc)
+	var want map[string]bool
 	for i, e := range c.rep.Events {
+		if !containsAny(e.Text, zoneNames) {
+			continue
+		}
+		if want == nil {
+			want = zoneAbbrevs(inc, c.loc)
+		}
 		for _, m := range zoneInTextRe.FindAllStringSubmatch(e.Text, -1) {
 			if !want[m[1]] {
 				c.add(c.eventLoc(i), "the text gives a time in %s, the timeline is in %s: %q", m[1], orUTC(inc.TimeZone), m[0])
@@ -67,8 +76,7 @@ func orUTC(z string) string {
 
 // zoneAbbrevs are the names the incident's zone goes by during the
 // incident (both sides of a DST change), and UTC when it is UTC.
-func zoneAbbrevs(inc *debrief.Incident) map[string]bool {
-	loc := inc.Location()
+func zoneAbbrevs(inc *debrief.Incident, loc *time.Location) map[string]bool {
 	out := map[string]bool{}
 	if loc == time.UTC {
 		out["UTC"], out["GMT"], out["Z"] = true, true, true
@@ -90,7 +98,7 @@ func zoneAbbrevs(inc *debrief.Incident) map[string]bool {
 }
 
 func checkTimelineResolution(c *checker) {
-	loc := c.rep.Incident.Location()
+	loc := c.loc
 	evs := c.visibleEvents()
 	midnight := 0
 	for _, i := range evs {
@@ -129,7 +137,7 @@ func checkMilestones(c *checker) {
 
 func checkMilestoneOrder(c *checker) {
 	m := &c.rep.Incident.Milestones
-	loc := c.rep.Incident.Location()
+	loc := c.loc
 	var prevName string
 	var prev *time.Time
 	for _, name := range debrief.MilestoneNames {
@@ -165,12 +173,17 @@ func checkTimelineGap(c *checker) {
 		a, b := c.rep.Events[evs[k-1]].At, c.rep.Events[evs[k]].At
 		gap := b.Sub(a)
 		// A gap counts when it is long and a large share of the whole
-		// timeline, and falls before the incident ended (after it, quiet
-		// is expected).
+		// timeline, and falls while the incident was on: after it ended,
+		// quiet is expected.
 		if gap < maxGap || gap*3 < span {
 			continue
 		}
 		if end != nil && !a.Before(*end) {
+			continue
+		}
+		// Nor before it started: background ("the AMI was released in
+		// March") is not the response going quiet.
+		if m.Started != nil && a.Before(*m.Started) {
 			continue
 		}
 		c.add(c.eventLoc(evs[k]), "nothing recorded for %s before this event", human(gap))

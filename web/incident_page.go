@@ -183,7 +183,7 @@ func (h *Handler) loadIncidentPage(r *http.Request, id int64, st pageState) (*in
 		}
 	}
 	if !headerOnly && rep.Retrospective != nil {
-		p.fillLint(lintFindings(rep))
+		p.fillLint(h.lintFindings(rep))
 	}
 	if !headerOnly {
 		if err := h.fillAnalysis(r, p, rep); err != nil {

@@ -27,9 +27,9 @@ type lintView struct {
 func (v lintView) Total() int { return v.Errors + v.Warnings + v.Infos }
 
 // lintFindings runs the lint rules over the report the page shows, without
-// the hidden events (they are not part of the write-up). Reading the report
-// was already allowed by the service; lint only reads it.
-func lintFindings(rep *debrief.Report) []lint.Finding {
+// the hidden events (they are not part of the write-up), with the team's
+// configuration. Reading the report was already allowed by the service.
+func (h *Handler) lintFindings(rep *debrief.Report) []lint.Finding {
 	cp := *rep
 	cp.Events = nil
 	for _, e := range rep.Events {
@@ -37,7 +37,7 @@ func lintFindings(rep *debrief.Report) []lint.Finding {
 			cp.Events = append(cp.Events, e)
 		}
 	}
-	return lint.Lint(&cp, nil)
+	return h.svc.LintReport(&cp)
 }
 
 // fillLint puts each finding next to the section it concerns, and the
@@ -59,7 +59,11 @@ func (p *incidentPage) fillLint(fs []lint.Finding) {
 		}
 		p.Lint.Items = append(p.Lint.Items, v)
 		if s, ok := bySection[f.Location.Section]; ok {
-			s.Findings = append(s.Findings, v)
+			// An empty section already says it is not written yet; its
+			// "empty" finding is in the checklist only.
+			if !(s.Empty && (f.Rule == "completeness/required-section" || f.Rule == "summary/missing")) {
+				s.Findings = append(s.Findings, v)
+			}
 		} else {
 			p.Lint.Other = append(p.Lint.Other, v)
 		}

@@ -38,7 +38,7 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs := newFlagSet("lint", &cfg, stderr)
 	form := fs.String("format", "text", "output: text, json or github (GitHub Actions annotations)")
 	incident := fs.Int64("incident", 0, "lint the stored retrospective of this incident instead of files")
-	cfgFile := fs.String("config", "", "the team's lint configuration (YAML, see docs/lint.md)")
+	cfgFile := fs.String("config", "", "lint configuration: a YAML file, or a folder with default.yaml and SLUG.yaml per team (docs/lint.md)")
 	zone := fs.String("timezone", "UTC", "the zone of times written without one in free-form postmortems")
 	rules := fs.Bool("rules", false, "list the rules and exit")
 	fs.Usage = func() {
@@ -69,17 +69,9 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return usageError{fmt.Sprintf("--timezone %q: %v", *zone, err)}
 	}
-	var lc *lint.Config
-	if *cfgFile != "" {
-		f, err := os.Open(*cfgFile)
-		if err != nil {
-			return err
-		}
-		lc, err = lint.LoadConfig(*cfgFile, f)
-		f.Close()
-		if err != nil {
-			return err
-		}
+	lcs, err := loadLintConfigs(*cfgFile)
+	if err != nil {
+		return err
 	}
 
 	var results []lintResult
@@ -95,7 +87,7 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if err != nil {
 			return fmt.Errorf("incident %d: %w", *incident, err)
 		}
-		results = append(results, lintResult{File: "incident " + strconv.FormatInt(*incident, 10), Findings: lint.Lint(rep, lc)})
+		results = append(results, lintResult{File: "incident " + strconv.FormatInt(*incident, 10), Findings: lint.Lint(rep, lcs.For(rep.Incident.Team))})
 	} else {
 		for _, f := range lintFiles(fs.Args()) {
 			r := lintResult{File: f.name, Findings: []lint.Finding{}}
@@ -108,7 +100,7 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 					r.Error, r.Line = fe.Msg, fe.Line
 				}
 			} else {
-				r.Findings = lint.Lint(doc.Report, lc)
+				r.Findings = lint.Lint(doc.Report, lcs.For(doc.Report.Incident.Team))
 				doc.Locate(r.Findings)
 			}
 			results = append(results, r)
@@ -137,6 +129,23 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return errFindings
 	}
 	return nil
+}
+
+// loadLintConfigs reads --config / --lint-config: nothing for "", the
+// defaults.
+func loadLintConfigs(path string) (*lint.Configs, error) {
+	if path == "" {
+		return nil, nil
+	}
+	cs, err := lint.LoadConfigs(path)
+	if err != nil {
+		var ce *lint.ConfigError
+		if errors.As(err, &ce) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("lint configuration: %w", err)
+	}
+	return cs, nil
 }
 
 // lintFile is one file to check, or why it could not be read.

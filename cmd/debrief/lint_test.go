@@ -124,3 +124,24 @@ func TestLintStoredIncident(t *testing.T) {
 		t.Fatalf("missing incident: %v", err)
 	}
 }
+
+// TestLintTeamConfigFolder: a Debrief file names its team; --config with a
+// folder applies that team's file.
+func TestLintTeamConfigFolder(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "default.yaml"), []byte("rules:\n  summary/unsupported: error\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "payments.yaml"), []byte("rules:\n  summary/unsupported: info\n"), 0o644)
+	golden := "../../render/format/testdata/golden.md" // team: payments
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"lint", "--config", dir, golden}, &out, &bytes.Buffer{}); err != nil {
+		t.Fatalf("payments' own file: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "info: 502 appears nowhere else") {
+		t.Errorf("payments' severity not applied:\n%s", out.String())
+	}
+	os.Remove(filepath.Join(dir, "payments.yaml"))
+	out.Reset()
+	if err := run(context.Background(), []string{"lint", "--config", dir, golden}, &out, &bytes.Buffer{}); !errors.Is(err, errFindings) {
+		t.Fatalf("the default makes it an error: %v\n%s", err, out.String())
+	}
+}

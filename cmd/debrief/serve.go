@@ -24,6 +24,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&cfg.alertTeam, "alert-team", "", "Alertmanager receiver: the team (slug) of incidents it opens, when the alert has no team label")
 	fs.StringVar(&cfg.oidcClientSecret, "oidc-client-secret", "", "OpenID Connect client secret (prefer DEBRIEF_OIDC_CLIENT_SECRET)")
 	followupFlags(fs, &cfg.followup)
+	lintConfig := fs.String("lint-config", "", "lint configuration: a YAML file for every team, or a folder with default.yaml and SLUG.yaml per team (docs/lint.md)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -41,7 +42,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer st.Close()
-	svc := app.New(st, app.WithSeverities(cfg.severityScale()), app.WithLogger(log))
+	lintConfigs, err := loadLintConfigs(*lintConfig)
+	if err != nil {
+		return err
+	}
+	svc := app.New(st, app.WithSeverities(cfg.severityScale()), app.WithLogger(log), app.WithLintConfigs(lintConfigs))
 	if cfg.demo {
 		loaded, err := demo.Load(ctx, svc)
 		if err != nil {
