@@ -134,3 +134,27 @@ func prefixField(prefix string, err error) error {
 	}
 	return &out
 }
+
+// CheckImport says whether the actor may import incidents into team, before
+// any file is read: the same decision as for creating an incident there.
+// ImportReport decides again for each file (a file in Debrief's format may
+// name another team).
+func (s *Service) CheckImport(ctx context.Context, team string) error {
+	a, err := actor(ctx)
+	if err != nil {
+		return err
+	}
+	if err := canWrite(a); err != nil {
+		return err
+	}
+	if team == "" {
+		return debrief.FieldError("team", "Choose the team the imported incidents belong to.")
+	}
+	if _, err := s.store.FindTeamBySlug(ctx, team); err != nil {
+		if debrief.ErrorCode(err) == debrief.ENOTFOUND {
+			return debrief.FieldError("team", "There is no team %q.", team)
+		}
+		return err
+	}
+	return createInTeam(a, team)
+}

@@ -2,23 +2,17 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 
 	"github.com/debrief-oss/debrief"
 	"github.com/debrief-oss/debrief/app"
-	"github.com/debrief-oss/debrief/render"
-	"github.com/debrief-oss/debrief/render/format"
+	"github.com/debrief-oss/debrief/importers/bundle"
 	"github.com/debrief-oss/debrief/store"
 )
-
-// exportFormats are the formats export writes, with their file extension.
-var exportFormats = map[string]string{"markdown": ".md", "md": ".md", "json": ".json", "debrief": ".debrief.md"}
 
 func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var cfg config
@@ -33,8 +27,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	ext, ok := exportFormats[*form]
-	if !ok {
+	if !bundle.ValidFormat(*form) {
 		return usageError{fmt.Sprintf("--format %q: want markdown, debrief or json", *form)}
 	}
 	var id int64
@@ -63,19 +56,9 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	// The operator at the server runs as the system: the files are theirs.
 	sys := debrief.WithActor(ctx, debrief.SystemActor)
 	svc := app.New(st)
-	write := func(w io.Writer, rep *debrief.Report) error {
-		switch *form {
-		case "json":
-			enc := json.NewEncoder(w)
-			enc.SetIndent("", "  ")
-			return enc.Encode(rep)
-		case "debrief":
-			return format.Write(w, rep)
-		}
-		return render.Markdown(w, rep)
-	}
+	write := func(w io.Writer, rep *debrief.Report) error { return bundle.Write(w, rep, *form) }
 	// Debrief's own format is lossless: it keeps hidden events too.
-	hidden := *form == "debrief" || *form == "json"
+	hidden := bundle.IncludeHidden(*form)
 
 	if !*all {
 		rep, err := svc.FindReport(sys, id, hidden)
@@ -102,7 +85,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			if err != nil {
 				return fmt.Errorf("incident %d: %w", inc.ID, err)
 			}
-			name := strings.TrimSuffix(render.MarkdownFilename(inc), ".md") + ext
+			name := bundle.Filename(inc, *form)
 			if err := writeAtomic(filepath.Join(*out, name), func(w io.Writer) error { return write(w, rep) }); err != nil {
 				return err
 			}

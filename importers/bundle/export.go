@@ -1,0 +1,76 @@
+package bundle
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/debrief-oss/debrief"
+	"github.com/debrief-oss/debrief/render"
+	"github.com/debrief-oss/debrief/render/format"
+)
+
+// The export formats.
+const (
+	// Markdown is a document to read and send.
+	Markdown = "markdown"
+	// Debrief is Debrief's own format, to keep in git and import again.
+	Debrief = "debrief"
+	// JSON is the report in the API's schema.
+	JSON = "json"
+)
+
+// Formats lists the export formats, in the order they are offered.
+var Formats = []string{Markdown, Debrief, JSON}
+
+// ValidFormat reports whether form is an export format; "md" is taken for
+// markdown.
+func ValidFormat(form string) bool {
+	return form == "md" || slices.Contains(Formats, form)
+}
+
+// IncludeHidden reports whether an export in form keeps hidden timeline
+// events: Debrief's format and JSON are lossless, the Markdown document is
+// for readers.
+func IncludeHidden(form string) bool { return form == Debrief || form == JSON }
+
+// Ext is the file extension of form.
+func Ext(form string) string {
+	switch form {
+	case Debrief:
+		return ".debrief.md"
+	case JSON:
+		return ".json"
+	}
+	return ".md"
+}
+
+// ContentType is the media type of form.
+func ContentType(form string) string {
+	if form == JSON {
+		return "application/json"
+	}
+	return "text/markdown; charset=utf-8"
+}
+
+// Filename is the name of inc's file in form, made from its id and title.
+func Filename(inc *debrief.Incident, form string) string {
+	return strings.TrimSuffix(render.MarkdownFilename(inc), ".md") + Ext(form)
+}
+
+// Write writes rep in form.
+func Write(w io.Writer, rep *debrief.Report, form string) error {
+	switch form {
+	case JSON:
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	case Debrief:
+		return format.Write(w, rep)
+	case Markdown, "md":
+		return render.Markdown(w, rep)
+	}
+	return fmt.Errorf("bundle: no export format %q", form)
+}
