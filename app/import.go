@@ -137,15 +137,21 @@ func prefixField(prefix string, err error) error {
 
 // CheckImport says whether the actor may import incidents into team, before
 // any file is read: the same decision as for creating an incident there.
-// ImportReport decides again for each file (a file in Debrief's format may
-// name another team).
-func (s *Service) CheckImport(ctx context.Context, team string) error {
+// A dry run stores nothing, so anyone signed in may make one; the team, when
+// named, must exist. ImportReport decides again for each file (a file in
+// Debrief's format may name another team).
+func (s *Service) CheckImport(ctx context.Context, team string, dryRun bool) error {
 	a, err := actor(ctx)
 	if err != nil {
 		return err
 	}
-	if err := canWrite(a); err != nil {
-		return err
+	if dryRun && team == "" {
+		return nil
+	}
+	if !dryRun {
+		if err := canWrite(a); err != nil {
+			return err
+		}
 	}
 	if team == "" {
 		return debrief.FieldError("team", "Choose the team the imported incidents belong to.")
@@ -155,6 +161,9 @@ func (s *Service) CheckImport(ctx context.Context, team string) error {
 			return debrief.FieldError("team", "There is no team %q.", team)
 		}
 		return err
+	}
+	if dryRun {
+		return nil
 	}
 	return createInTeam(a, team)
 }

@@ -450,6 +450,11 @@ func TestEveryRouteIsCovered(t *testing.T) {
 		"POST /admin/users":                         {"POST", "/admin/users", url.Values{"name": {"Di"}, "email": {"di@example.com"}}, 303},
 		"POST /admin/users/{uid}":                   {"POST", "/admin/users/" + itoa(other.ID), url.Values{"version": {itoa(other.Version)}, "org_admin": {"true"}}, 303},
 		"GET /static/{version}/{path...}":           {"GET", "/static/0/app.css", nil, 200},
+		"GET /incidents/{id}/export":                {"GET", "/incidents/" + id + "/export?format=debrief", nil, 200},
+		"GET /incidents/export.zip":                 {"GET", "/incidents/export.zip", nil, 200},
+		"GET /import":                               {"GET", "/import", nil, 200},
+		"POST /import/preview":                      {"POST", "/import/preview", url.Values{"team": {"payments"}}, 400}, // no file
+		"POST /import":                              {"POST", "/import", url.Values{"team": {"payments"}, "name": {"x.md"}, "content": {"IyBJbXBvcnRlZAo="}}, 303},
 		"/":                                         {"GET", "/nothing/here", nil, 404},
 	}
 	order := []string{} // routes in the order registered; /logout runs last

@@ -38,7 +38,7 @@ func buildServer(ctx context.Context, cfg *config, svc *app.Service, ready func(
 		}
 		routes = append(routes, h)
 	}
-	opts := auth.Options{SecureCookies: cfg.secureCookies, ErrorPage: pages.ServeError}
+	opts := auth.Options{SecureCookies: cfg.secureCookies, ErrorPage: pages.ServeError, MaxUploadBytes: web.MaxUploadFormBytes}
 	if cfg.demo {
 		opts.DemoUser = func(ctx context.Context) (int64, error) {
 			u, err := demo.User(debrief.WithActor(ctx, debrief.SystemActor), svc)

@@ -9,6 +9,7 @@ package bundle
 
 import (
 	"bytes"
+	"errors"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -152,3 +153,24 @@ func IsMarkdown(name string) bool {
 	}
 	return slices.Contains([]string{".md", ".markdown", ".txt", ""}, strings.ToLower(filepath.Ext(base)))
 }
+
+// MaxUpload is the most bytes one upload (a file or a zip) sent to the
+// server may have, through the API or the import page.
+const MaxUpload = 8 << 20
+
+// ErrorLine returns the line a parser's error points at, 0 when none.
+func ErrorLine(err error) int {
+	var pe *postmortem.Error
+	if errors.As(err, &pe) {
+		return pe.Line
+	}
+	var fe *format.Error
+	if errors.As(err, &fe) {
+		return fe.Line
+	}
+	return 0
+}
+
+// CustomSection reports whether a section with this key is kept as a
+// custom section rather than filling one Debrief's templates know.
+func CustomSection(key string) bool { return !postmortem.TemplateKey(key) }

@@ -66,7 +66,10 @@ func Write(w io.Writer, rep *debrief.Report, form string) error {
 	case JSON:
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
+		// Empty lists are [], never null, as everywhere in the API.
+		out := *rep
+		out.Events, out.Actions = nonNil(out.Events), nonNil(out.Actions)
+		return enc.Encode(&out)
 	case Debrief:
 		return format.Write(w, rep)
 	case Markdown, "md":

@@ -75,6 +75,9 @@ type Options struct {
 	// MaxFormBytes bounds a form body read to find its CSRF token;
 	// DefaultMaxFormBytes when 0.
 	MaxFormBytes int64
+	// MaxUploadBytes bounds a multipart form (a file upload), read in
+	// memory to find its CSRF token; MaxFormBytes when 0.
+	MaxUploadBytes int64
 }
 
 // Authenticator is the authentication middleware.
@@ -91,6 +94,9 @@ func New(svc *app.Service, logger *slog.Logger, opts Options) *Authenticator {
 	}
 	if opts.MaxFormBytes <= 0 {
 		opts.MaxFormBytes = DefaultMaxFormBytes
+	}
+	if opts.MaxUploadBytes <= 0 {
+		opts.MaxUploadBytes = opts.MaxFormBytes
 	}
 	return &Authenticator{svc: svc, logger: logger, opts: opts}
 }
@@ -343,6 +349,19 @@ func (a *Authenticator) preSession(w http.ResponseWriter, r *http.Request, st *s
 // time: EFORBIDDEN when it is missing or wrong.
 func (a *Authenticator) checkCSRF(w http.ResponseWriter, r *http.Request, st *state) error {
 	got := r.Header.Get(CSRFHeader)
+	if got == "" && isMultipart(r) {
+		// A file upload: the whole form is read in memory (never to
+		// temporary files), bounded, and kept for the handler.
+		r.Body = http.MaxBytesReader(w, r.Body, a.opts.MaxUploadBytes)
+		if err := r.ParseMultipartForm(a.opts.MaxUploadBytes); err != nil {
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				return err
+			}
+			return debrief.Errorf(debrief.EINVALID, "The form could not be read.")
+		}
+		got = r.PostForm.Get(CSRFField)
+	}
 	if got == "" && isForm(r) {
 		r.Body = http.MaxBytesReader(w, r.Body, a.opts.MaxFormBytes)
 		if err := r.ParseForm(); err != nil {
@@ -375,6 +394,11 @@ func csrfDetail(r *http.Request, st *state) string {
 		what += " (before sign-in)"
 	}
 	return what + " on " + r.Method + " " + r.URL.Path
+}
+
+func isMultipart(r *http.Request) bool {
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return mt == "multipart/form-data"
 }
 
 func isForm(r *http.Request) bool {
