@@ -177,10 +177,10 @@ func (h *Handler) previewImport(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	switch {
-	case errs.Any():
-	case name == "" || len(data) == 0:
+	if name == "" {
 		errs.add("file", "Choose a file to import: a Markdown file (.md) or a .zip of them.")
+	} else if len(data) == 0 && errs.Field("file").Msg == "" {
+		errs.add("file", name+" is empty.")
 	}
 	var files []bundle.File
 	if !errs.Any() {
