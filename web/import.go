@@ -195,6 +195,13 @@ func (h *Handler) previewImport(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := &previewPage{layout: layout{Title: "Check the import", Nav: "import"}, Form: f, TeamName: f.Team,
 		Upload: name, Content: base64.StdEncoding.EncodeToString(data)}
+	if teams, err := h.editableTeams(r, f.Team); err == nil {
+		for _, t := range teams {
+			if t.Value == f.Team {
+				p.TeamName = t.Label
+			}
+		}
+	}
 	for _, o := range bundle.Process(files, bundle.Options{Zone: loc, Team: f.Team}, nil) {
 		pf := previewOf(o)
 		if pf.Error != "" {
@@ -252,7 +259,10 @@ func previewOf(o bundle.Outcome) previewFile {
 		pf.Actions = append(pf.Actions, clipText(a.Title, 160))
 	}
 	for _, w := range p.Warnings {
-		pf.Warnings = append(pf.Warnings, previewWarning{Line: w.Line, Message: w.Message})
+		// The parser speaks to the command line; here the zone was chosen
+		// on the form.
+		msg := strings.ReplaceAll(w.Message, "(--timezone)", "(the zone chosen for times without one)")
+		pf.Warnings = append(pf.Warnings, previewWarning{Line: w.Line, Message: msg})
 	}
 	return pf
 }
