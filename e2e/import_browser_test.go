@@ -107,6 +107,7 @@ func TestImportInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.do(chromedp.Click(chromedp.CSS(`details.export-menu > summary`)))
+	screenshot(b, "export-menu")
 	b.do(chromedp.Click(chromedp.CSS(`a[href$="/export?format=debrief"]`)))
 	got := waitForDownload(t, dir)
 	out, err := exec.Command(binary, "export", "--database", db, "--format", "debrief", m[1]).Output()
