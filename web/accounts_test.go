@@ -454,7 +454,7 @@ func TestEveryRouteIsCovered(t *testing.T) {
 		"GET /incidents/export.zip":                 {"GET", "/incidents/export.zip", nil, 200},
 		"GET /import":                               {"GET", "/import", nil, 200},
 		"POST /import/preview":                      {"POST", "/import/preview", url.Values{"team": {"payments"}}, 400}, // no file
-		"POST /import":                              {"POST", "/import", url.Values{"team": {"payments"}, "name": {"x.md"}, "content": {"IyBJbXBvcnRlZAo="}}, 303},
+		"POST /import":                              {"POST", "/import", url.Values{"team": {"payments"}, "name": {"x.md"}, "content": {"IyBJbXBvcnRlZAo"}}, 303},
 		"/":                                         {"GET", "/nothing/here", nil, 404},
 	}
 	order := []string{} // routes in the order registered; /logout runs last

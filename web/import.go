@@ -23,6 +23,11 @@ import (
 // limit (auth.Options.MaxUploadBytes).
 const MaxUploadFormBytes = bundle.MaxUpload*4/3 + 1<<20
 
+// uploadEncoding carries the upload from the preview to the confirm step:
+// base64 in the URL alphabet without padding, which an HTML attribute holds
+// without a single character escaped.
+var uploadEncoding = base64.RawURLEncoding
+
 // previewEvents is how many timeline events the preview shows per file.
 const previewEvents = 5
 
@@ -194,7 +199,7 @@ func (h *Handler) previewImport(w http.ResponseWriter, r *http.Request) error {
 		return h.renderImport(w, r, http.StatusBadRequest, f, errs)
 	}
 	p := &previewPage{layout: layout{Title: "Check the import", Nav: "import"}, Form: f, TeamName: f.Team,
-		Upload: name, Content: base64.StdEncoding.EncodeToString(data)}
+		Upload: name, Content: uploadEncoding.EncodeToString(data)}
 	if teams, err := h.editableTeams(r, f.Team); err == nil {
 		for _, t := range teams {
 			if t.Value == f.Team {
@@ -301,10 +306,10 @@ func (h *Handler) importFiles(w http.ResponseWriter, r *http.Request) error {
 	}
 	name := path.Base(r.PostFormValue("name"))
 	content := r.PostFormValue("content")
-	if len(content) > base64.StdEncoding.EncodedLen(bundle.MaxUpload) {
+	if len(content) > uploadEncoding.EncodedLen(bundle.MaxUpload) {
 		return debrief.Errorf(debrief.ETOOLARGE, "%s is larger than the %s an import takes.", name, megabytes(bundle.MaxUpload))
 	}
-	data, err := base64.StdEncoding.DecodeString(content)
+	data, err := uploadEncoding.DecodeString(content)
 	if err != nil || len(data) == 0 || name == "" || name == "." || name == "/" {
 		return debrief.Errorf(debrief.EINVALID, "The upload did not come back from the preview intact. Go back to the import page and choose the file again.")
 	}

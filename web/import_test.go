@@ -144,12 +144,12 @@ func TestImportBadUploads(t *testing.T) {
 	if w := vi.upload("/import/preview", team, "a.md", []byte("# a")); w.Code != 403 {
 		t.Errorf("viewer preview: %d", w.Code)
 	}
-	if w := vi.upload("/import", url.Values{"team": {"payments"}, "name": {"a.md"}, "content": {"IyBhCg=="}}, "", nil); w.Code != 403 {
+	if w := vi.upload("/import", url.Values{"team": {"payments"}, "name": {"a.md"}, "content": {"IyBhCg"}}, "", nil); w.Code != 403 {
 		t.Errorf("viewer import: %d", w.Code)
 	}
 	// A multipart form without the CSRF token is refused.
 	ed.csrf = ""
-	if w := ed.upload("/import", url.Values{"team": {"payments"}, "name": {"a.md"}, "content": {"IyBhCg=="}}, "", nil); w.Code != 403 {
+	if w := ed.upload("/import", url.Values{"team": {"payments"}, "name": {"a.md"}, "content": {"IyBhCg"}}, "", nil); w.Code != 403 {
 		t.Errorf("no CSRF token: %d", w.Code)
 	}
 	// Content that did not survive the trip.
@@ -244,3 +244,39 @@ func unzip(t *testing.T, w *httptest.ResponseRecorder) map[string]string {
 // withUploads gives the authentication middleware the upload limit, as
 // `debrief serve` does (cmd/debrief/wire.go).
 func withUploads(c *envConfig) { c.auth.MaxUploadBytes = web.MaxUploadFormBytes }
+
+// TestImportNearTheLimit sends an upload of almost 8 MiB through both
+// steps, as `debrief serve` is configured: the confirm form carries it back
+// in base64, a third larger, and must still be accepted.
+func TestImportNearTheLimit(t *testing.T) {
+	e := newEnv(t, withUploads)
+	e.team("payments")
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	line := strings.Repeat("Lorem ipsum dolor sit amet, consectetur adipiscing elit. ", 2) + "\n"
+	for i := range 4 {
+		fw, _ := zw.CreateHeader(&zip.FileHeader{Name: "pm" + itoa(int64(i)) + ".md", Method: zip.Store})
+		fw.Write([]byte("# Outage " + itoa(int64(i)) + "\n"))
+		// Ten sections of 190 KiB: each under the service's limit.
+		for sec := range 10 {
+			fw.Write([]byte("\n## Part " + itoa(int64(sec)) + "\n\n"))
+			for n := 0; n < (190<<10)/len(line); n++ {
+				fw.Write([]byte(line))
+			}
+		}
+	}
+	zw.Close()
+	if buf.Len() < 7<<20 || buf.Len() > bundle.MaxUpload {
+		t.Fatalf("the zip is %d bytes", buf.Len())
+	}
+	w := e.admin.upload("/import/preview", url.Values{"team": {"payments"}}, "big.zip", buf.Bytes())
+	if w.Code != 200 {
+		t.Fatalf("preview: %d %.500s", w.Code, w.Body)
+	}
+	contains(t, w.Body.String(), "4 files are ready to import")
+	w = e.admin.upload("/import", confirmFields(w.Body.String()), "", nil)
+	if w.Code != 200 {
+		t.Fatalf("confirm: %d %.2000s", w.Code, w.Body)
+	}
+	contains(t, w.Body.String(), "4 retrospectives were imported")
+}
