@@ -35,9 +35,9 @@ func screenshot(b *page, name string) {
 }
 
 // TestImportInBrowser uploads a postmortem on the import page, reads the
-// preview with its warning, confirms, and lands on the new incident; then
-// downloads it in Debrief's format and compares the bytes with what
-// `debrief export --format debrief` writes for the same incident.
+// preview with its warning, confirms, and lands on the new incident; shows
+// a zip with a broken file; then downloads the incident in Debrief's format
+// and compares the bytes with what `debrief export --format debrief` writes.
 func TestImportInBrowser(t *testing.T) {
 	ctx := newBrowser(t)
 	db := filepath.Join(t.TempDir(), "import.db")
@@ -99,9 +99,38 @@ func TestImportInBrowser(t *testing.T) {
 	b.do(chromedp.Navigate(incURL))
 	b.waitText("Times shown in")
 
-	// The export button, in Debrief's format, as a user downloads it.
+	downloadAndCompare(t, b, db, m[1])
+}
+
+// TestExportInBrowser imports a postmortem with the command line, opens its
+// incident, clicks the export button for Debrief's format, and checks that
+// the downloaded bytes are what `debrief export --format debrief` writes.
+func TestExportInBrowser(t *testing.T) {
+	ctx := newBrowser(t)
+	db := filepath.Join(t.TempDir(), "export.db")
+	inst := start(t, db)
+	b := &page{t: t, ctx: ctx}
+	setupAdmin(b, inst)
+	createTeam(b, inst, "Payments")
+	out, err := exec.Command(binary, "import", "--database", db, "--team", "payments", dfdsADFS).CombinedOutput()
+	if err != nil {
+		t.Fatalf("debrief import: %v\n%s", err, out)
+	}
+	id := regexp.MustCompile(`imported as incident ([0-9]+)`).FindStringSubmatch(string(out))
+	if id == nil {
+		t.Fatalf("debrief import said:\n%s", out)
+	}
+	b.do(chromedp.Navigate(inst.URL + "/incidents/" + id[1]))
+	b.waitText("Times shown in")
+	downloadAndCompare(t, b, db, id[1])
+}
+
+// downloadAndCompare clicks the incident page's export button for Debrief's
+// format and compares the download with the command line's export.
+func downloadAndCompare(t *testing.T, b *page, db, id string) {
+	t.Helper()
 	dir := t.TempDir()
-	if _, err := chromedp.CallBrowser(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+	if _, err := chromedp.CallBrowser(b.ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
 		Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir,
 	}); err != nil {
 		t.Fatal(err)
@@ -110,12 +139,12 @@ func TestImportInBrowser(t *testing.T) {
 	screenshot(b, "export-menu")
 	b.do(chromedp.Click(chromedp.CSS(`a[href$="/export?format=debrief"]`)))
 	got := waitForDownload(t, dir)
-	out, err := exec.Command(binary, "export", "--database", db, "--format", "debrief", m[1]).Output()
+	out, err := exec.Command(binary, "export", "--database", db, "--format", "debrief", id).Output()
 	if err != nil {
 		t.Fatalf("debrief export: %v", err)
 	}
 	if got != string(out) {
-		t.Errorf("the downloaded file differs from `debrief export --format debrief %s`:\n%s\n---\n%s", m[1], got, out)
+		t.Errorf("the downloaded file differs from `debrief export --format debrief %s`:\n%s\n---\n%s", id, got, out)
 	}
 	if !strings.Contains(got, "format: debrief/1") {
 		t.Errorf("not Debrief's format:\n%.500s", got)
