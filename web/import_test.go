@@ -133,6 +133,12 @@ func TestImportBadUploads(t *testing.T) {
 	if w.Code != 400 || !strings.Contains(w.Body.String(), "huge.md is 8 MiB") {
 		t.Errorf("oversize: %d %s", w.Code, w.Body)
 	}
+	// Far too large to read at all: refused before the handler, in the
+	// import's words.
+	w = ed.upload("/import/preview", team, "enormous.zip", bytes.Repeat([]byte("x"), web.MaxUploadFormBytes+1))
+	if w.Code != 413 || !strings.Contains(w.Body.String(), "The file you chose is larger than the 8 MiB") {
+		t.Errorf("far too large: %d %.300s", w.Code, w.Body)
+	}
 	// A binary file: its error names it, and nothing can be confirmed.
 	w = ed.upload("/import/preview", team, "photo.md", []byte("\x89PNG\r\n\x1a\n\x00\x00"))
 	contains(t, w.Body.String(), "photo.md:3: binary file", "No file can be imported")

@@ -349,27 +349,9 @@ func (a *Authenticator) preSession(w http.ResponseWriter, r *http.Request, st *s
 // time: EFORBIDDEN when it is missing or wrong.
 func (a *Authenticator) checkCSRF(w http.ResponseWriter, r *http.Request, st *state) error {
 	got := r.Header.Get(CSRFHeader)
-	if got == "" && isMultipart(r) {
-		// A file upload: the whole form is read in memory (never to
-		// temporary files), bounded, and kept for the handler.
-		r.Body = http.MaxBytesReader(w, r.Body, a.opts.MaxUploadBytes)
-		if err := r.ParseMultipartForm(a.opts.MaxUploadBytes); err != nil {
-			var tooBig *http.MaxBytesError
-			if errors.As(err, &tooBig) {
-				return err
-			}
-			return debrief.Errorf(debrief.EINVALID, "The form could not be read.")
-		}
-		got = r.PostForm.Get(CSRFField)
-	}
-	if got == "" && isForm(r) {
-		r.Body = http.MaxBytesReader(w, r.Body, a.opts.MaxFormBytes)
-		if err := r.ParseForm(); err != nil {
-			var tooBig *http.MaxBytesError
-			if errors.As(err, &tooBig) {
-				return err
-			}
-			return debrief.Errorf(debrief.EINVALID, "The form could not be read.")
+	if got == "" && (isForm(r) || isMultipart(r)) {
+		if err := a.readForm(w, r); err != nil {
+			return err
 		}
 		got = r.PostForm.Get(CSRFField)
 	}
@@ -394,6 +376,26 @@ func csrfDetail(r *http.Request, st *state) string {
 		what += " (before sign-in)"
 	}
 	return what + " on " + r.Method + " " + r.URL.Path
+}
+
+// readForm reads a form's body, bounded: a file upload (multipart) in
+// memory, never to temporary files, up to MaxUploadBytes; any other form up
+// to MaxFormBytes. The form stays parsed for the handler.
+func (a *Authenticator) readForm(w http.ResponseWriter, r *http.Request) error {
+	limit, parse := a.opts.MaxFormBytes, r.ParseForm
+	if isMultipart(r) {
+		limit = a.opts.MaxUploadBytes
+		parse = func() error { return r.ParseMultipartForm(limit) }
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	if err := parse(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return err
+		}
+		return debrief.Errorf(debrief.EINVALID, "The form could not be read.")
+	}
+	return nil
 }
 
 func isMultipart(r *http.Request) bool {
