@@ -60,7 +60,7 @@ func readTestdata(t *testing.T, path string) []byte {
 	return data
 }
 
-func zipBytes(t *testing.T, files map[string][]byte) []byte {
+func zipBytes(t testing.TB, files map[string][]byte) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
