@@ -146,6 +146,8 @@ func TestImportBadUploads(t *testing.T) {
 	// No file, a bad zone.
 	w = ed.upload("/import/preview", url.Values{"team": {"payments"}, "time_zone": {"Mars/Base"}}, "", nil)
 	contains(t, w.Body.String(), "Choose a file to import", "Time zone must be an IANA name")
+	contains(t, vi.page("/import"), "There is no team you can import into", "Ask an admin of your team")
+	lacks(t, vi.page("/"), `href="/import"`)
 	// A viewer may not import, and is told so before the file is read.
 	if w := vi.upload("/import/preview", team, "a.md", []byte("# a")); w.Code != 403 {
 		t.Errorf("viewer preview: %d", w.Code)
