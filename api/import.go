@@ -125,7 +125,7 @@ func (h *Handler) importFiles(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return debrief.Errorf(debrief.ETOOLARGE, "The upload is larger than %d bytes; split it into smaller zips.", bundle.MaxUpload)
+			return debrief.Errorf(debrief.ETOOLARGE, "The upload is larger than %d MiB; split it into smaller zips.", bundle.MaxUpload>>20)
 		}
 		return err
 	}
