@@ -96,6 +96,12 @@ func TestImportInBrowser(t *testing.T) {
 	)
 	b.waitText("1 file has an error and will be skipped")
 	screenshot(b, "import-preview-zip")
+	b.do(chromedp.Click(chromedp.CSS(`form.import-confirm button[type="submit"]`)))
+	b.waitText("Import finished")
+	screenshot(b, "import-result")
+	b.do(chromedp.Navigate(inst.URL + "/"))
+	b.do(chromedp.WaitVisible(chromedp.CSS(`a[href="/incidents/export.zip"]`)))
+	screenshot(b, "incidents-list")
 	b.do(chromedp.Navigate(incURL))
 	b.waitText("Times shown in")
 
