@@ -65,12 +65,15 @@ type previewPage struct {
 
 // previewFile is one file of the preview.
 type previewFile struct {
-	Name       string
-	Error      string
-	Title      string
-	Severity   string
-	When       string
-	Zone       string
+	Name     string
+	Error    string
+	Title    string
+	Severity string
+	When     string
+	Zone     string
+	// OtherTeam is the team a file in Debrief's format names, when it is
+	// not the one chosen on the form: the file's own wins.
+	OtherTeam  string
 	Events     []previewEvent
 	EventCount int
 	More       int // events not shown
@@ -208,7 +211,7 @@ func (h *Handler) previewImport(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	for _, o := range bundle.Process(files, bundle.Options{Zone: loc, Team: f.Team}, nil) {
-		pf := previewOf(o)
+		pf := previewOf(o, f.Team)
 		if pf.Error != "" {
 			p.Failing++
 		} else {
@@ -231,7 +234,7 @@ func readUpload(fh *multipart.FileHeader) ([]byte, error) {
 }
 
 // previewOf describes one parsed file for the preview.
-func previewOf(o bundle.Outcome) previewFile {
+func previewOf(o bundle.Outcome, team string) previewFile {
 	pf := previewFile{Name: o.File}
 	if o.ReadErr != nil {
 		pf.Error = o.ReadErr.Error()
@@ -241,6 +244,9 @@ func previewOf(o bundle.Outcome) previewFile {
 	inc := p.Incident
 	loc := zone(inc.TimeZone)
 	pf.Title, pf.Severity, pf.Zone = inc.Title, inc.Severity, zoneLabel(inc.TimeZone, time.Now())
+	if inc.Team != team {
+		pf.OtherTeam = inc.Team
+	}
 	switch {
 	case inc.Milestones.Started != nil:
 		pf.When = inc.Milestones.Started.In(loc).Format("Mon 2 Jan 2006, 15:04 MST")

@@ -288,3 +288,23 @@ func TestImportNearTheLimit(t *testing.T) {
 	}
 	contains(t, w.Body.String(), "4 retrospectives were imported")
 }
+
+// TestImportDebriefFormatKeepsItsTeam previews a file exported from
+// another team: the preview says where it goes, and the import puts it
+// there (or refuses it, for someone who does not edit that team).
+func TestImportDebriefFormatKeepsItsTeam(t *testing.T) {
+	e := newEnv(t, withUploads)
+	s := e.seed()
+	e.team("search")
+	var file bytes.Buffer
+	rep, err := e.svc.FindReport(e.ctx, s.inc.ID, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bundle.Write(&file, rep, bundle.Debrief)
+	ed := e.signIn(e.user("Sam", "sam@example.com", false, map[string]debrief.Role{"search": debrief.RoleEditor}))
+	w := ed.upload("/import/preview", url.Values{"team": {"search"}}, "export.debrief.md", file.Bytes())
+	contains(t, w.Body.String(), "This file names its own team, <strong>payments</strong>")
+	w = ed.upload("/import", confirmFields(w.Body.String()), "", nil)
+	contains(t, w.Body.String(), "0 retrospectives were imported", "Not imported")
+}
