@@ -73,6 +73,8 @@ func New(svc *app.Service, logger *slog.Logger) *Handler {
 		{"PATCH " + Prefix + "/incidents/{id}/retrospective", h.updateRetrospective},
 		{"GET " + Prefix + "/incidents/{id}/retrospective.md", h.exportMarkdown},
 		{"GET " + Prefix + "/incidents/{id}/lint", h.lintRetrospective},
+		{"GET " + Prefix + "/incidents/{id}/export", h.exportIncident},
+		{"POST " + Prefix + "/import", h.importFiles},
 		{"GET " + Prefix + "/incidents/{id}/retrospective/sections", h.listSections},
 		{"POST " + Prefix + "/incidents/{id}/retrospective/sections", h.createSection},
 		{"GET " + Prefix + "/incidents/{id}/retrospective/sections/{key}", h.getSection},

@@ -53,7 +53,7 @@ type eventPreview struct {
 	OriginalID string    `json:"original_id"`
 }
 
-type importAnswer struct {
+type evidenceAnswer struct {
 	Source   string                `json:"source"`
 	DryRun   bool                  `json:"dry_run"`
 	Result   *debrief.ImportResult `json:"result"`
@@ -91,14 +91,14 @@ func spool(body io.Reader, max int64) (*os.File, int64, error) {
 
 // RunImport reads an uploaded file of a source and imports it (or, dry,
 // previews it): shared by the API and the web UI.
-func RunImport(r *http.Request, svc *app.Service, incidentID int64, source, name string, body io.Reader, o sources.Options, dry bool) (*importAnswer, error) {
+func RunImport(r *http.Request, svc *app.Service, incidentID int64, source, name string, body io.Reader, o sources.Options, dry bool) (*evidenceAnswer, error) {
 	f, size, err := spool(body, MaxImportBytes)
 	if err != nil {
 		return nil, err
 	}
 	defer os.Remove(f.Name())
 	defer f.Close()
-	ans := &importAnswer{Source: source, DryRun: dry, Preview: []eventPreview{}}
+	ans := &evidenceAnswer{Source: source, DryRun: dry, Preview: []eventPreview{}}
 	if source == "slack" {
 		chans, err := sources.ListSlackChannels(f, size, name)
 		if err != nil {

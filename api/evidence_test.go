@@ -15,7 +15,7 @@ import (
 	"github.com/debrief-oss/debrief/app"
 )
 
-type importAnswer struct {
+type evidenceAnswer struct {
 	Source   string               `json:"source"`
 	DryRun   bool                 `json:"dry_run"`
 	Result   debrief.ImportResult `json:"result"`
@@ -59,18 +59,18 @@ func TestImportSlackOverAPI(t *testing.T) {
 	z := slackZip(t)
 	q := "?source=slack&channels=incident-2024-05-01&workspace_url=https://acme.slack.com&since=2024-05-01T09:00:00Z&until=2024-05-01T23:00:00Z"
 
-	dry := want[importAnswer](t, e.send(req{method: "POST", path: path + q + "&dry_run=true&name=export.zip", body: z, contentType: "application/zip"}), 200)
+	dry := want[evidenceAnswer](t, e.send(req{method: "POST", path: path + q + "&dry_run=true&name=export.zip", body: z, contentType: "application/zip"}), 200)
 	if !dry.DryRun || dry.Result.Read != 6 || dry.Result.Created != 6 || len(dry.Preview) != 6 || len(dry.Channels) != 2 {
 		t.Fatalf("dry run %+v", dry)
 	}
 	if l := want[list[debrief.Event]](t, e.do("GET", fmt.Sprintf("/api/v1/incidents/%d/events", inc.ID), nil), 200); l.Total != 0 {
 		t.Fatalf("a dry run wrote %d events", l.Total)
 	}
-	got := want[importAnswer](t, e.send(req{method: "POST", path: path + q, body: z, contentType: "application/zip"}), 201)
+	got := want[evidenceAnswer](t, e.send(req{method: "POST", path: path + q, body: z, contentType: "application/zip"}), 201)
 	if got.Result.Created != 6 {
 		t.Fatalf("import %+v", got.Result)
 	}
-	again := want[importAnswer](t, e.send(req{method: "POST", path: path + q, body: z, contentType: "application/zip"}), 201)
+	again := want[evidenceAnswer](t, e.send(req{method: "POST", path: path + q, body: z, contentType: "application/zip"}), 201)
 	if again.Result.Same != 6 || again.Result.Created != 0 {
 		t.Fatalf("re-import %+v", again.Result)
 	}
@@ -112,7 +112,7 @@ func TestImportCSVZoneAndSkew(t *testing.T) {
 	e := newEnv(t)
 	inc := e.incident(map[string]any{"title": "Zones"})
 	path := fmt.Sprintf("/api/v1/incidents/%d/events/import?source=csv&zone=Europe/Copenhagen&skew=30s", inc.ID)
-	got := want[importAnswer](t, e.send(req{method: "POST", path: path, body: []byte("at,text,id\n2024-05-01 11:00:30,Paged,1\n"), contentType: "text/csv"}), 201)
+	got := want[evidenceAnswer](t, e.send(req{method: "POST", path: path, body: []byte("at,text,id\n2024-05-01 11:00:30,Paged,1\n"), contentType: "text/csv"}), 201)
 	if got.Result.Created != 1 {
 		t.Fatal(got)
 	}

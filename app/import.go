@@ -167,3 +167,36 @@ func prefixField(prefix string, err error) error {
 	}
 	return &out
 }
+
+// CheckPostmortemImport says whether the actor may import incidents into team, before
+// any file is read: the same decision as for creating an incident there.
+// A dry run stores nothing, so anyone signed in may make one; the team, when
+// named, must exist. ImportReport decides again for each file (a file in
+// Debrief's format may name another team).
+func (s *Service) CheckPostmortemImport(ctx context.Context, team string, dryRun bool) error {
+	a, err := actor(ctx)
+	if err != nil {
+		return err
+	}
+	if dryRun && team == "" {
+		return nil
+	}
+	if !dryRun {
+		if err := canWrite(a); err != nil {
+			return err
+		}
+	}
+	if team == "" {
+		return debrief.FieldError("team", "Choose the team the imported incidents belong to.")
+	}
+	if _, err := s.store.FindTeamBySlug(ctx, team); err != nil {
+		if debrief.ErrorCode(err) == debrief.ENOTFOUND {
+			return debrief.FieldError("team", "There is no team %q.", team)
+		}
+		return err
+	}
+	if dryRun {
+		return nil
+	}
+	return createInTeam(a, team)
+}

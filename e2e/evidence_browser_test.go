@@ -71,7 +71,7 @@ func TestEvidenceImportInBrowser(t *testing.T) {
 	incURL := b.eval(`location.pathname`)
 
 	// Step 1: upload.
-	b.do(chromedp.Click(chromedp.CSS(`a[href$="/import"]`)))
+	b.do(chromedp.Click(chromedp.CSS(`a[href^="/incidents/"][href$="/import"]`)))
 	b.do(chromedp.WaitVisible(chromedp.CSS(`#imp-file`)))
 	zipPath := zipExport(t, t.TempDir())
 	b.do(

@@ -487,6 +487,11 @@ func TestEveryRouteIsCovered(t *testing.T) {
 		"POST /incidents/{id}/import":                      {"POST", "/incidents/" + id + "/import", url.Values{"source": {"csv"}}, 400}, // not multipart
 		"GET /incidents/{id}/import/{token}":               {"GET", "/incidents/" + id + "/import/gone", nil, 303},
 		"POST /incidents/{id}/import/{token}":              {"POST", "/incidents/" + id + "/import/gone", url.Values{}, 303},
+		"GET /incidents/{id}/export":                       {"GET", "/incidents/" + id + "/export?format=debrief", nil, 200},
+		"GET /incidents/export.zip":                        {"GET", "/incidents/export.zip", nil, 200},
+		"GET /import":                                      {"GET", "/import", nil, 200},
+		"POST /import/preview":                             {"POST", "/import/preview", url.Values{"team": {"payments"}}, 400}, // no file
+		"POST /import":                                     {"POST", "/import", url.Values{"team": {"payments"}, "name": {"x.md"}, "content": {"IyBJbXBvcnRlZAo"}}, 303},
 	}
 	order := []string{} // routes in the order registered; /logout runs last
 	for _, p := range e.web.Routes() {

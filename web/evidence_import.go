@@ -96,17 +96,17 @@ func (s *staging) sweep() {
 }
 
 func (h *Handler) evidenceImportRoutes() {
-	h.get("GET /incidents/{id}/import", h.showImport)
+	h.get("GET /incidents/{id}/import", h.showEvidenceImport)
 	// The upload is multipart: not read by post's ParseForm (which would
 	// hold the file), but streamed by the handler; the middleware has
 	// checked its CSRF field, which the form sends first.
 	h.routes = append(h.routes, route{"POST /incidents/{id}/import", h.cop.Handler(h.serve(h.uploadEvidence))})
-	h.get("GET /incidents/{id}/import/{token}", h.previewImport)
-	h.post("POST /incidents/{id}/import/{token}", h.confirmImport)
+	h.get("GET /incidents/{id}/import/{token}", h.previewEvidenceImport)
+	h.post("POST /incidents/{id}/import/{token}", h.confirmEvidenceImport)
 }
 
-// importPage is every step of the flow.
-type importPage struct {
+// evidenceImportPage is every step of the flow.
+type evidenceImportPage struct {
 	layout
 	Inc      *debrief.Incident
 	Path     string
@@ -117,7 +117,7 @@ type importPage struct {
 	FileName string
 	Size     string
 	Source   string
-	Form     importForm
+	Form     evidenceForm
 	Channels []channelChoice
 	Result   *debrief.ImportResult
 	Preview  []previewRow
@@ -125,7 +125,7 @@ type importPage struct {
 	Zone     string
 }
 
-type importForm struct {
+type evidenceForm struct {
 	Zone, Skew, Since, Until, WorkspaceURL, AlertID, Alias string
 }
 
@@ -145,11 +145,11 @@ var importSourceLabels = map[string]string{
 	"github": "GitHub merged pull requests and deployments (JSON)", "csv": "CSV", "jsonl": "JSON lines",
 }
 
-func (h *Handler) newImportPage(r *http.Request, inc *debrief.Incident) *importPage {
-	p := &importPage{
+func (h *Handler) newEvidenceImportPage(r *http.Request, inc *debrief.Incident) *evidenceImportPage {
+	p := &evidenceImportPage{
 		layout: layout{Title: "Import evidence · " + inc.Title, Nav: "incidents"},
 		Inc:    inc, Path: incidentPath(inc.ID), Step: "upload", Zone: inc.TimeZone,
-		Form: importForm{Zone: inc.TimeZone},
+		Form: evidenceForm{Zone: inc.TimeZone},
 	}
 	for _, s := range sources.Names {
 		p.Sources = append(p.Sources, option{Value: s, Label: importSourceLabels[s], Selected: s == "slack"})
@@ -157,7 +157,7 @@ func (h *Handler) newImportPage(r *http.Request, inc *debrief.Incident) *importP
 	return p
 }
 
-func (h *Handler) showImport(w http.ResponseWriter, r *http.Request) error {
+func (h *Handler) showEvidenceImport(w http.ResponseWriter, r *http.Request) error {
 	inc, err := h.incident(r)
 	if err != nil {
 		return err
@@ -165,7 +165,7 @@ func (h *Handler) showImport(w http.ResponseWriter, r *http.Request) error {
 	if err := h.svc.CheckImport(r.Context(), inc.ID); err != nil {
 		return err
 	}
-	p := h.newImportPage(r, inc)
+	p := h.newEvidenceImportPage(r, inc)
 	if r.URL.Query().Get("expired") != "" {
 		p.Errors.General = append(p.Errors.General, "That upload is no longer waiting (uploads wait an hour): upload the file again.")
 	}
@@ -224,7 +224,7 @@ func (h *Handler) uploadEvidence(w http.ResponseWriter, r *http.Request) error {
 		}
 		fields.Set(name, string(b))
 	}
-	p := h.newImportPage(r, inc)
+	p := h.newEvidenceImportPage(r, inc)
 	source := fields.Get("source")
 	switch {
 	case !slices.Contains(sources.Names, source):
@@ -320,16 +320,16 @@ func formOrDefaults(r *http.Request, up *stagedUpload) func(string) string {
 	}
 }
 
-func (h *Handler) previewImport(w http.ResponseWriter, r *http.Request) error {
+func (h *Handler) previewEvidenceImport(w http.ResponseWriter, r *http.Request) error {
 	inc, up, ok, err := h.staged(w, r)
 	if !ok {
 		return err
 	}
 	get := formOrDefaults(r, up)
-	p := h.newImportPage(r, inc)
+	p := h.newEvidenceImportPage(r, inc)
 	p.Step, p.Token, p.FileName, p.Source = "preview", r.PathValue("token"), up.name, importSourceLabels[up.source]
 	p.Size = sizeLabel(up.size)
-	p.Form = importForm{Zone: get("zone"), Skew: get("skew"), Since: get("since"), Until: get("until"),
+	p.Form = evidenceForm{Zone: get("zone"), Skew: get("skew"), Since: get("since"), Until: get("until"),
 		WorkspaceURL: get("workspace_url"), AlertID: get("alert_id"), Alias: get("alias")}
 	if p.Form.Zone == "" {
 		p.Form.Zone = inc.TimeZone
@@ -395,7 +395,7 @@ var importLabels = map[string]string{
 	"workspace_url": "Workspace address", "file": "File", "source": "Source",
 }
 
-func (h *Handler) confirmImport(w http.ResponseWriter, r *http.Request) error {
+func (h *Handler) confirmEvidenceImport(w http.ResponseWriter, r *http.Request) error {
 	inc, up, ok, err := h.staged(w, r)
 	if !ok {
 		return err

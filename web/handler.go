@@ -92,6 +92,12 @@ func New(svc *app.Service, logger *slog.Logger, opts Options) *Handler {
 	h.post("POST /incidents/{id}/retrospective", h.updateRetrospective)
 	h.get("GET /incidents/{id}/retrospective.md", h.downloadMarkdown)
 	h.post("POST /incidents/{id}/retrospective/request", h.requestRetrospective)
+	h.get("GET /incidents/{id}/export", h.exportIncident)
+	h.get("GET /incidents/export.zip", h.exportAll)
+
+	h.get("GET /import", h.showImport)
+	h.upload("POST /import/preview", h.previewImport)
+	h.upload("POST /import", h.importFiles)
 
 	h.get("GET /incidents/{id}/sections/{key}/edit", h.editSection)
 	h.post("POST /incidents/{id}/sections/{key}/edit", h.updateSection)
@@ -278,6 +284,9 @@ func (h *Handler) renderError(w http.ResponseWriter, r *http.Request, err error,
 	case status == http.StatusRequestEntityTooLarge:
 		p.Heading = "That was too much at once"
 		p.Message = "The form was larger than Debrief accepts. Split the text into smaller parts and try again."
+		if r.URL.Path == "/import" || r.URL.Path == "/import/preview" {
+			p.Message = importTooLarge
+		}
 	case status >= 500:
 		h.logger.ErrorContext(r.Context(), "web: request failed",
 			"method", r.Method, "path", r.URL.Path, "status", status, "err", err)

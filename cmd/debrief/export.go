@@ -2,24 +2,18 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 
 	"github.com/debrief-oss/debrief"
 	"github.com/debrief-oss/debrief/app"
+	"github.com/debrief-oss/debrief/importers/bundle"
 	"github.com/debrief-oss/debrief/render"
-	"github.com/debrief-oss/debrief/render/format"
-	"github.com/debrief-oss/debrief/render/timeline"
 	"github.com/debrief-oss/debrief/store"
 )
-
-// exportFormats are the formats export writes, with their file extension.
-var exportFormats = map[string]string{"markdown": ".md", "md": ".md", "json": ".json", "debrief": ".debrief.md", "svg": ".timeline.svg"}
 
 func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var cfg config
@@ -34,8 +28,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	ext, ok := exportFormats[*form]
-	if !ok {
+	if !bundle.ValidFormat(*form) {
 		return usageError{fmt.Sprintf("--format %q: want markdown, debrief, json or svg", *form)}
 	}
 	var id int64
@@ -64,21 +57,9 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	// mdOpts names the diagrams saved next to the Markdown file being
 	// written (see saveDiagrams).
 	var mdOpts render.MarkdownOptions
-	write := func(w io.Writer, rep *debrief.Report) error {
-		switch *form {
-		case "json":
-			enc := json.NewEncoder(w)
-			enc.SetIndent("", "  ")
-			return enc.Encode(rep)
-		case "debrief":
-			return format.Write(w, rep)
-		case "svg":
-			return timeline.WriteReport(w, rep, false)
-		}
-		return render.MarkdownWith(w, rep, mdOpts)
-	}
+	write := func(w io.Writer, rep *debrief.Report) error { return bundle.WriteWith(w, rep, *form, mdOpts) }
 	// Debrief's own format is lossless: it keeps hidden events too.
-	hidden := *form == "debrief" || *form == "json"
+	hidden := bundle.IncludeHidden(*form)
 
 	if !*all {
 		rep, err := svc.FindReport(sys, id, hidden)
@@ -108,7 +89,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			if err != nil {
 				return fmt.Errorf("incident %d: %w", inc.ID, err)
 			}
-			name := strings.TrimSuffix(render.MarkdownFilename(inc), ".md") + ext
+			name := bundle.Filename(inc, *form)
 			if mdOpts, err = saveDiagrams(*form, filepath.Join(*out, name), rep); err != nil {
 				return err
 			}

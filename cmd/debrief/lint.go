@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/debrief-oss/debrief/importers/bundle"
 	"io"
 	"io/fs"
 	"os"
@@ -193,7 +194,7 @@ func lintFiles(paths []string) []lintFile {
 				}
 				return nil
 			}
-			if isMarkdown(path) {
+			if bundle.IsMarkdown(path) {
 				out = append(out, read(path))
 			}
 			return nil

@@ -175,6 +175,9 @@ type matrixEntry struct {
 	body string
 	// params fills path wildcards instead of the defaults (matrixParams).
 	params map[string]string
+	// query is added to the path, for a route whose decision is about a
+	// query parameter (the team of an import).
+	query string
 }
 
 // matrixParams fill the path wildcards. $names are fixture values (see
@@ -550,6 +553,20 @@ var matrix = map[string]matrixEntry{
 	"POST /teams/{slug}/controls":      {team: "U A A A F F -", body: "name=matrix"},
 	"GET /teams/{slug}/controls/{cid}": {team: "U A A A A F -"},
 	"POST /teams/{slug}/categories":    {team: "U A A A F F -", body: "categories=Code"},
+	// Files out and in. An export is read with the write-up (a restricted
+	// one by its readers only); Export all is everyone's, holding what each
+	// may read. Importing takes an editor of the team; the form is shown to
+	// everyone signed in (with a note when they edit no team), and its
+	// preview asks the service first, so a viewer is refused there too.
+	"GET /api/v1/incidents/{id}/export": {
+		team: "U A A A A H A", org: "U A A A A A A", restricted: "U A A F F H F"},
+	"POST /api/v1/import": {team: "U A A A F F F", query: "team=payments", body: "# Matrix import"},
+	"GET /incidents/{id}/export": {
+		team: "U A A A A H -", org: "U A A A A A -", restricted: "U A A F F H -"},
+	"GET /incidents/export.zip": {team: "U A A A A A -"},
+	"GET /import":               {team: "U A A A A A -"},
+	"POST /import/preview":      {team: "U A A A F F -", body: "team=payments"},
+	"POST /import":              {team: "U A A A F F -", body: "team=payments&name=m.md&content=IyBNYXRyaXggaW1wb3J0Cg"},
 
 	// Static files, and any other address: the same for everybody.
 	"GET /static/{version}/{path...}": {team: "A A A A A A -"},
@@ -1095,6 +1112,9 @@ func (fx *matrixFixture) matrixCases(route string, e matrixEntry) ([]matrixCase,
 			path, err := fx.fillPath(pattern, e.params, scope, role)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %v", route, err)
+			}
+			if e.query != "" {
+				path += "?" + e.query
 			}
 			body, err := fx.expand(e.body, scope, role)
 			if err != nil {

@@ -150,3 +150,7 @@ func findHeadings(lines []string) []heading {
 	}
 	return hs
 }
+
+// TemplateKey reports whether key is one of Debrief's template section
+// keys, as opposed to a custom section made from a heading.
+func TemplateKey(key string) bool { return standardKeys[key] }

@@ -346,14 +346,13 @@ func (a *Authenticator) preSession(w http.ResponseWriter, r *http.Request, st *s
 // time: EFORBIDDEN when it is missing or wrong.
 func (a *Authenticator) checkCSRF(w http.ResponseWriter, r *http.Request, st *state) error {
 	got := r.Header.Get(CSRFHeader)
+	// A plain form is read whole, bounded. A file upload is not: its token
+	// is its first part (multipartToken), so that the handler can stream a
+	// large upload (a chat export) instead of the middleware holding it in
+	// memory; the handler reads and bounds the rest.
 	if got == "" && isForm(r) {
-		r.Body = http.MaxBytesReader(w, r.Body, a.opts.MaxFormBytes)
-		if err := r.ParseForm(); err != nil {
-			var tooBig *http.MaxBytesError
-			if errors.As(err, &tooBig) {
-				return err
-			}
-			return debrief.Errorf(debrief.EINVALID, "The form could not be read.")
+		if err := a.readForm(w, r); err != nil {
+			return err
 		}
 		got = r.PostForm.Get(CSRFField)
 	}
@@ -404,6 +403,20 @@ func multipartToken(r *http.Request) string {
 		io.Closer
 	}{io.MultiReader(bytes.NewReader(seen.Bytes()), r.Body), r.Body}
 	return token
+}
+
+// readForm reads a plain form's body, up to MaxFormBytes. The form stays
+// parsed for the handler.
+func (a *Authenticator) readForm(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, a.opts.MaxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return err
+		}
+		return debrief.Errorf(debrief.EINVALID, "The form could not be read.")
+	}
+	return nil
 }
 
 func isMultipart(r *http.Request) bool {
