@@ -8,9 +8,9 @@
 package bundle
 
 import (
-	"fmt"
 	"bytes"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
