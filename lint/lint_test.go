@@ -309,3 +309,47 @@ func TestServiceNames(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+func TestTraceRule(t *testing.T) {
+	analysed := func() *debrief.Report {
+		rep := report()
+		rep.Actions[0].ID = 7
+		rep.Analysis = &debrief.Analysis{Items: []*debrief.AnalysisItem{
+			{Kind: debrief.KindControl, Ref: "C1", Title: "Deploy check"},
+			{Kind: debrief.KindFailure, Ref: "F1", Title: "The check passed a broken config", Control: "C1", ActionIDs: []int64{7}},
+			{Kind: debrief.KindFactor, Ref: "CF1", Title: "Friday deploy", NoAction: "deploys on Fridays are fine with the new check"},
+			{Kind: debrief.KindWhy, Ref: "W1", Title: "Why did it pass?", NoAction: ""},
+			{Kind: debrief.KindWhy, Ref: "W2", Title: "The schema allowed it", Parent: "W1", NoAction: "covered by F1"},
+		}}
+		return rep
+	}
+	check := func(name string, change func(r *debrief.Report), want ...string) {
+		t.Helper()
+		rep := analysed()
+		change(rep)
+		var got []string
+		for _, f := range Lint(rep, nil) {
+			if f.Rule == "recommendations/trace" {
+				got = append(got, f.Location.String()+": "+f.Message)
+			}
+		}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("%s:\n got %q\nwant %q", name, got, want)
+		}
+	}
+	check("all traced", func(r *debrief.Report) {})
+	check("no structured analysis, nothing to trace to", func(r *debrief.Report) { r.Analysis = nil })
+	check("an action addressing nothing", func(r *debrief.Report) { r.Analysis.Items[1].ActionIDs = nil; r.Analysis.Items[1].NoAction = "none" },
+		`recommendations action 1 (addresses): "`+short(report().Actions[0].Title)+`" addresses no item of the analysis`)
+	check("a file's action lists its refs", func(r *debrief.Report) {
+		r.Analysis.Items[1].ActionIDs = nil
+		r.Actions[0].ID, r.Actions[0].Addresses = 0, []string{"F1"}
+	})
+	check("a failure nothing answers", func(r *debrief.Report) {
+		r.Analysis.Items[1].ActionIDs = nil
+		r.Actions[0].Status = debrief.ActionDropped
+		r.Actions[0].DropReason = "too costly"
+	}, `analysis (F1): F1 "The check passed a broken config" has no action item and no recorded decision not to act`)
+	check("the last why of a chain needs an answer, not its parents", func(r *debrief.Report) { r.Analysis.Items[4].NoAction = "" },
+		`analysis (W2): W2 "The schema allowed it" has no action item and no recorded decision not to act`)
+}

@@ -3,10 +3,6 @@ package lint
 // registry holds every rule. docs/lint.md documents each one with a bad
 // and a good example; TestEveryRuleDocumented keeps the two together.
 //
-// TODO(analysis): "each recommendation traces to an analysis item, and each
-// contributing factor has a recommendation or a recorded decision not to
-// act" needs the structured analysis being built on another branch; it
-// will be a rule recommendations/trace reading it.
 var registry = []*Rule{
 	// Blame-aware language.
 	{ID: "blame/should-have", Severity: Warning, check: checkShouldHave,
@@ -93,6 +89,10 @@ var registry = []*Rule{
 		Summary: `a vague verb ("improve", "investigate", "consider", "be more careful") with no concrete object`,
 		Why:     "\"Improve monitoring\" cannot be done or checked; vague items are the ones left undone.",
 		Fix:     "Name the change: what, where, and the condition it handles (\"alert when the ALB has no healthy targets for 2 minutes\")."},
+	{ID: "recommendations/trace", Severity: Warning, check: checkTrace,
+		Summary: "recommendations and the analysis answer each other: every action item addresses an analysis item, every failure, problem, factor and last why has an action item or a decision not to act",
+		Why:     "An action that addresses nothing in the analysis is a guess; a problem the analysis found that nothing answers will happen again.",
+		Fix:     "Link the action item to the items it addresses (F1, CF2...), or record on the item why no action is needed."},
 	{ID: "recommendations/drop-reason", Severity: Warning, check: checkRecDropReason,
 		Summary: "a dropped action item records why",
 		Why:     "Dropping is allowed; dropping silently hides a decision readers need.",
