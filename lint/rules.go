@@ -2,7 +2,6 @@ package lint
 
 // registry holds every rule. docs/lint.md documents each one with a bad
 // and a good example; TestEveryRuleDocumented keeps the two together.
-//
 var registry = []*Rule{
 	// Blame-aware language.
 	{ID: "blame/should-have", Severity: Warning, check: checkShouldHave,
