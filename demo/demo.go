@@ -111,11 +111,15 @@ func Load(ctx context.Context, svc *app.Service) (bool, error) {
 	if _, err := svc.UpdateRetrospective(ctx, inc.ID, debrief.RetrospectiveUpdate{WriterID: &writer, Status: &inReview, Version: retro.Version}); err != nil {
 		return false, fmt.Errorf("retrospective: %w", err)
 	}
-	for i, a := range demoActions(id) {
+	actions := demoActions(id)
+	for i, a := range actions {
 		a.IncidentID = inc.ID
 		if err := svc.CreateAction(ctx, a); err != nil {
 			return false, fmt.Errorf("action %d: %w", i, err)
 		}
+	}
+	if err := loadAnalysis(ctx, svc, inc.ID, actions); err != nil {
+		return false, err
 	}
 	return true, nil
 }

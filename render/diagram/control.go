@@ -61,11 +61,20 @@ func ControlStructure(a *debrief.Analysis) []byte {
 		width = max(width, 2*margin+len(row)*boxW+(len(row)-1)*colGap)
 	}
 	width = max(width, 640)
+	if len(edges) > 0 {
+		width = max(width, 860) // the key's lines
+	}
 	looseH := 0
 	if len(loose) > 0 {
 		looseH = 26 + 20*len(loose)
 	}
-	height := 2*margin + max(len(rows), 1)*boxH + max(len(rows)-1, 0)*rankGap + legendH + looseH
+	// The key lists each drawn control in full under the picture: on the
+	// arrows there is room only for a badge with its id.
+	keyH := 0
+	if len(edges) > 0 {
+		keyH = 20 + 36*len(edges)
+	}
+	height := 2*margin + max(len(rows), 1)*boxH + max(len(rows)-1, 0)*rankGap + legendH + looseH + keyH
 	if len(comps) == 0 {
 		height = 2*margin + 40 + legendH + looseH
 	}
@@ -91,15 +100,22 @@ func ControlStructure(a *debrief.Analysis) []byte {
 		pairs[[2]string{e.from, e.to}]++
 	}
 	seen := map[[2]string]int{}
+	var badges badgeSet
 	for _, e := range edges {
 		k := [2]string{e.from, e.to}
-		drawEdge(&c, e, pos[e.from], pos[e.to], seen[k], pairs[k])
+		drawEdge(&c, e, pos[e.from], pos[e.to], seen[k], pairs[k], &badges)
 		seen[k]++
 	}
 	for _, comp := range comps {
 		drawBox(&c, comp, pos[comp.Ref])
 	}
-	y := height - legendH - looseH
+	// Badges last: on top of the arrows and the boxes they may touch.
+	badges.draw(&c)
+	y := height - legendH - looseH - keyH
+	if len(edges) > 0 {
+		drawKey(&c, edges, margin, y)
+		y += keyH
+	}
 	if len(loose) > 0 {
 		c.text(margin, y+18, "start", ` font-weight="600" fill="`+colInk+`"`, "Not placed (controller or process not named):")
 		for i, it := range loose {
@@ -225,7 +241,7 @@ func drawBox(c *canvas, it *debrief.AnalysisItem, p [2]int) {
 // drawEdge draws one control between its controller (from) and process
 // (to): the control action on the left going down, the feedback on the
 // right coming up. k of n edges between the same two boxes share the space.
-func drawEdge(c *canvas, e edge, from, to [2]int, k, n int) {
+func drawEdge(c *canvas, e edge, from, to [2]int, k, n int, badges *badgeSet) {
 	col, fcol, marker, fmarker, dash := colControl, colFeedback, "a-control", "a-feedback", ""
 	switch {
 	case e.missing:
@@ -262,9 +278,9 @@ func drawEdge(c *canvas, e edge, from, to [2]int, k, n int) {
 	c.f(`<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="%s"%s marker-end="url(#%s)"/>`+"\n", x1, y1, x2, y2-2, col, width, dash, marker)
 	c.f(`<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="%s"%s marker-end="url(#%s)"/>`+"\n", fx1, fy1, fx2, fy2+2, fcol, width, dash, fmarker)
 
-	// Labels: one block per control, beside its pair of arrows: left of
-	// the action arrow for the first control between two boxes, right of
-	// the feedback arrow for the second, and further down for any more.
+	// A badge with the control's id (and its failures) sits on the
+	// action arrow, a third of the way down; the key below the picture
+	// says the rest. Badges that would overlap are moved apart.
 	head := e.it.Ref
 	if e.missing {
 		head += " missing"
@@ -272,24 +288,7 @@ func drawEdge(c *canvas, e edge, from, to [2]int, k, n int) {
 	if len(e.failures) > 0 {
 		head += " ✗ " + strings.Join(e.failures, ", ")
 	}
-	lines := []struct{ text, attr string }{
-		{head, fmt.Sprintf(` font-weight="700" fill="%s"`, col)},
-		{cut(e.it.Title, 26), fmt.Sprintf(` fill="%s"`, col)},
-	}
-	if e.it.Action != "" {
-		lines = append(lines, struct{ text, attr string }{"↓ " + cut(e.it.Action, 24), fmt.Sprintf(` font-style="italic" fill="%s"`, col)})
-	}
-	if e.it.Feedback != "" {
-		lines = append(lines, struct{ text, attr string }{"↑ " + cut(e.it.Feedback, 24), fmt.Sprintf(` font-style="italic" fill="%s"`, fcol)})
-	}
-	lx, anchor := min(x1, x2)-8, "end"
-	if k%2 == 1 {
-		lx, anchor = max(fx1, fx2)+8, "start"
-	}
-	ly := (y1+y2)/2 - 8*len(lines) + 12 + (k/2)*16*len(lines)
-	for i, l := range lines {
-		c.text(lx, ly+i*16, anchor, l.attr, l.text)
-	}
+	badges.add(x1+(x2-x1)/3, y1+(y2-y1)/3, head, col)
 	c.f("</g>\n")
 }
 
@@ -309,4 +308,84 @@ func legend(c *canvas, x, y int) {
 	c.f(`<rect x="%d" y="%d" width="24" height="14" rx="3" fill="%s" stroke="%s" stroke-dasharray="6 4"/>`+"\n", x+150, y+18, colEnvFill, colInk)
 	c.text(x+180, y+30, "start", "", "environment")
 	c.f("</g>\n")
+}
+
+// badge is an edge's label: its text centred on (x, y).
+type badge struct {
+	x, y       int
+	text, col  string
+	halfW, top int
+}
+
+// badgeSet places badges so that none overlaps another: a badge that
+// would is moved down, then up, in steps of its height, until it is free.
+type badgeSet struct{ placed []badge }
+
+const badgeH = 18
+
+func (s *badgeSet) add(x, y int, text, col string) {
+	w := 7*len([]rune(text)) + 14
+	b := badge{x: x, y: y, text: text, col: col, halfW: w / 2}
+	for step := 0; step < 12; step++ {
+		dy := (step + 1) / 2 * (badgeH + 3)
+		if step%2 == 1 {
+			dy = -dy
+		}
+		b.top = y + dy - badgeH/2
+		if !s.overlaps(b) {
+			break
+		}
+	}
+	s.placed = append(s.placed, b)
+}
+
+func (s *badgeSet) overlaps(b badge) bool {
+	for _, o := range s.placed {
+		if b.x-b.halfW < o.x+o.halfW+4 && o.x-o.halfW < b.x+b.halfW+4 &&
+			b.top < o.top+badgeH+2 && o.top < b.top+badgeH+2 {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *badgeSet) draw(c *canvas) {
+	for _, b := range s.placed {
+		c.f(`<rect x="%d" y="%d" width="%d" height="%d" rx="9" fill="#ffffff" stroke="%s" stroke-width="1.5"/>`+"\n",
+			b.x-b.halfW, b.top, 2*b.halfW, badgeH, b.col)
+		c.text(b.x, b.top+13, "middle", fmt.Sprintf(` font-size="11" font-weight="700" fill="%s"`, b.col), b.text)
+	}
+}
+
+// drawKey lists the drawn controls in full: id, title, the action down and
+// the feedback up, in the control's colour.
+func drawKey(c *canvas, edges []edge, x, y int) {
+	c.text(x, y+12, "start", ` font-weight="600" fill="`+colInk+`"`, "Controls drawn:")
+	for i, e := range edges {
+		col := colControl
+		switch {
+		case e.missing:
+			col = colMissing
+		case len(e.failures) > 0:
+			col = colFailed
+		}
+		line := e.it.Ref + "  " + cut(e.it.Title, 70)
+		if e.missing {
+			line += " (missing)"
+		}
+		if len(e.failures) > 0 {
+			line += " — failed: " + strings.Join(e.failures, ", ")
+		}
+		var how []string
+		if e.it.Action != "" {
+			how = append(how, "↓ "+cut(e.it.Action, 60))
+		}
+		if e.it.Feedback != "" {
+			how = append(how, "↑ "+cut(e.it.Feedback, 40))
+		}
+		c.text(x+12, y+32+36*i, "start", ` font-weight="600" fill="`+col+`"`, line)
+		if len(how) > 0 {
+			c.text(x+30, y+48+36*i, "start", ` font-size="11" font-style="italic" fill="`+col+`"`, strings.Join(how, "    "))
+		}
+	}
 }

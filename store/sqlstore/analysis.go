@@ -541,8 +541,10 @@ func (db *DB) FindTrace(ctx context.Context, incidentID int64) (*debrief.Trace, 
 		t.Untraced = append(t.Untraced, v.ref)
 	}
 	scanID := func(s rowScanner) (v int64, err error) { return v, s.Scan(&v) }
-	t.UnlinkedActions, err = queryAll(ctx, r, scanID, `SELECT a.id FROM actions a WHERE a.incident_id = ?
-		AND NOT EXISTS (SELECT 1 FROM analysis_links l WHERE l.action_id = a.id) ORDER BY a.id`, incidentID)
+	// A dropped action is a recommendation the review revisited: it need
+	// not address anything any more (lint's recommendations/trace agrees).
+	t.UnlinkedActions, err = queryAll(ctx, r, scanID, `SELECT a.id FROM actions a WHERE a.incident_id = ? AND a.status <> ?
+		AND NOT EXISTS (SELECT 1 FROM analysis_links l WHERE l.action_id = a.id) ORDER BY a.id`, incidentID, string(debrief.ActionDropped))
 	if err != nil {
 		return nil, wrap("find trace", err)
 	}

@@ -208,6 +208,14 @@ func testAnalysisLinksAndTrace(t *testing.T, s store.Store) {
 	same(t, f1.ActionIDs, []int64{a1.ID}, "ActionIDs on the item")
 	tr, _ = s.FindTrace(ctx, inc.ID)
 	same(t, tr, &debrief.Trace{Untraced: []string{"W2"}, UnlinkedActions: []int64{a2.ID}}, "trace after links")
+	// A dropped action was revisited by the review: it need not address
+	// anything.
+	a2.Status, a2.DropReason = debrief.ActionDropped, "not worth it"
+	noErr(t, s.UpdateAction(ctx, a2), "UpdateAction")
+	tr, _ = s.FindTrace(ctx, inc.ID)
+	same(t, tr.UnlinkedActions, []int64{}, "a dropped action is not untraced")
+	a2.Status, a2.DropReason = debrief.ActionProposed, ""
+	noErr(t, s.UpdateAction(ctx, a2), "UpdateAction")
 
 	// A ref that is no item, or an item of another incident: refused whole.
 	other := newIncident(t, s, "Other")
