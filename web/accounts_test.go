@@ -427,6 +427,8 @@ func TestEveryRouteIsCovered(t *testing.T) {
 		"POST /incidents/{id}/actions/{aid}/edit":   {"POST", "/incidents/" + id + "/actions/" + itoa(s.actions[1].ID) + "/edit", url.Values{"version": {itoa(s.actions[1].Version)}, "title": {"z"}, "priority": {"high"}, "status": {"in_progress"}}, 303},
 		"POST /incidents/{id}/actions/{aid}/status": {"POST", "/incidents/" + id + "/actions/" + itoa(s.actions[2].ID) + "/status", url.Values{"version": {itoa(s.actions[2].Version)}, "status": {"in_progress"}}, 303},
 		"POST /incidents/{id}/actions/delete":       {"POST", "/incidents/" + id + "/actions/delete", url.Values{"action": {itoa(s.actions[0].ID)}}, 303},
+		"POST /incidents/{id}/links":                {"POST", "/incidents/" + id + "/links", url.Values{"incident": {id}, "action": {itoa(s.actions[2].ID)}}, 400}, // its own item
+		"POST /incidents/{id}/links/remove":         {"POST", "/incidents/" + id + "/links/remove", url.Values{"incident": {id}, "action": {itoa(s.actions[2].ID)}}, 400},
 		"POST /incidents/{id}/actions/{aid}/ticket": {"POST", "/incidents/" + id + "/actions/" + itoa(s.actions[2].ID) + "/ticket", url.Values{"tracker": {"github"}}, 400}, // no tracker here
 		"GET /incidents/{id}/audit":                 {"GET", "/incidents/" + id + "/audit", nil, 200},
 		"GET /actions":                              {"GET", "/actions?overdue=1&view=board", nil, 200},
