@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 
@@ -62,14 +61,10 @@ func TestRoutesMatchDocument(t *testing.T) {
 			t.Errorf("openapi.yaml lists %q, which is not registered", p)
 		}
 	}
-	if len(registered) != 54 {
-		t.Errorf("%d routes, want 54: %v", len(registered), slices.Sorted(func(yield func(string) bool) {
-			for p := range registered {
-				if !yield(p) {
-					return
-				}
-			}
-		}))
+	// The two lists are compared both ways above; this only guards
+	// against both being empty (a document that failed to load).
+	if len(registered) == 0 || len(documented) == 0 {
+		t.Fatalf("%d routes registered, %d documented", len(registered), len(documented))
 	}
 }
 
