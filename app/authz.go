@@ -176,47 +176,6 @@ func restrictRetrospective(a *debrief.Actor, inc *debrief.Incident) error {
 	return forbidden("restricted", "Only admins of team %q can restrict or open the retrospective.", inc.Team)
 }
 
-// actionVisibility says which action items a may read across incidents,
-// for the store to apply in SQL: nil (all) for admins; otherwise those of
-// incidents a may see (canSeeIncident) whose retrospective a may read
-// (canSeeRetrospective): not restricted, or a administers its team, or a
-// is one of its readers. The two must agree; app's access tests check both.
-func actionVisibility(a *debrief.Actor) *debrief.ActionVisibility {
-	if isAdmin(a) {
-		return nil
-	}
-	v := &debrief.ActionVisibility{Teams: []string{}, AdminTeams: []string{}, UserID: a.UserID()}
-	for team, r := range a.Teams {
-		v.Teams = append(v.Teams, team)
-		if r == debrief.RoleAdmin {
-			v.AdminTeams = append(v.AdminTeams, team)
-		}
-	}
-	slices.Sort(v.Teams)
-	slices.Sort(v.AdminTeams)
-	return v
-}
-
-// linkAction decides whether a may link an action item of another
-// incident (from, with its retrospective fromR) from the retrospective of
-// inc: a must change inc's write-up and read the item's.
-func linkAction(a *debrief.Actor, inc *debrief.Incident, r *debrief.Retrospective, from *debrief.Incident, fromR *debrief.Retrospective) error {
-	if err := editRetrospective(a, inc, r); err != nil {
-		return err
-	}
-	return seeRetrospective(a, from, fromR)
-}
-
-// syncTickets decides whether a may record what a tracker said about an
-// item's ticket: only the system (the sync jobs and verified webhooks),
-// never a user, who changes items through the usual rules.
-func syncTickets(a *debrief.Actor) error {
-	if a.System {
-		return nil
-	}
-	return debrief.Errorf(debrief.EFORBIDDEN, "Only the ticket sync records what the tracker says.")
-}
-
 // visibleFilter limits an incident list to what a may see; nil for admins.
 func visibleFilter(a *debrief.Actor) *debrief.VisibleFilter {
 	if isAdmin(a) {
@@ -315,4 +274,45 @@ func issueTokens(a *debrief.Actor) error {
 		return nil
 	}
 	return debrief.Errorf(debrief.EFORBIDDEN, "Tokens for other users are made at the server, with debrief token create.")
+}
+
+// actionVisibility says which action items a may read across incidents,
+// for the store to apply in SQL: nil (all) for admins; otherwise those of
+// incidents a may see (canSeeIncident) whose retrospective a may read
+// (canSeeRetrospective): not restricted, or a administers its team, or a
+// is one of its readers. The two must agree; app's access tests check both.
+func actionVisibility(a *debrief.Actor) *debrief.ActionVisibility {
+	if isAdmin(a) {
+		return nil
+	}
+	v := &debrief.ActionVisibility{Teams: []string{}, AdminTeams: []string{}, UserID: a.UserID()}
+	for team, r := range a.Teams {
+		v.Teams = append(v.Teams, team)
+		if r == debrief.RoleAdmin {
+			v.AdminTeams = append(v.AdminTeams, team)
+		}
+	}
+	slices.Sort(v.Teams)
+	slices.Sort(v.AdminTeams)
+	return v
+}
+
+// linkAction decides whether a may link an action item of another
+// incident (from, with its retrospective fromR) from the retrospective of
+// inc: a must change inc's write-up and read the item's.
+func linkAction(a *debrief.Actor, inc *debrief.Incident, r *debrief.Retrospective, from *debrief.Incident, fromR *debrief.Retrospective) error {
+	if err := editRetrospective(a, inc, r); err != nil {
+		return err
+	}
+	return seeRetrospective(a, from, fromR)
+}
+
+// syncTickets decides whether a may record what a tracker said about an
+// item's ticket: only the system (the sync jobs and verified webhooks),
+// never a user, who changes items through the usual rules.
+func syncTickets(a *debrief.Actor) error {
+	if a.System {
+		return nil
+	}
+	return debrief.Errorf(debrief.EFORBIDDEN, "Only the ticket sync records what the tracker says.")
 }

@@ -69,15 +69,6 @@ type Store interface {
 	UpdateAction(ctx context.Context, a *debrief.Action) error
 	DeleteAction(ctx context.Context, incidentID, id int64) error
 
-	// People. A duplicate handle (case-insensitive, when not empty) is
-	// debrief.ECONFLICT. Deleting a person referenced as commander, responder,
-	// writer or owner clears those references.
-	CreatePerson(ctx context.Context, p *debrief.Person) error
-	FindPersonByID(ctx context.Context, id int64) (*debrief.Person, error)
-	FindPeople(ctx context.Context, f debrief.PersonFilter) ([]*debrief.Person, int, error)
-	UpdatePerson(ctx context.Context, p *debrief.Person) error
-	DeletePerson(ctx context.Context, id int64) error
-
 	// Follow-through of action items. CreateActionLogged and
 	// UpdateActionLogged are CreateAction and UpdateAction that, when ch is
 	// not nil, append ch (ActionID, IncidentID and, when zero, At filled)
@@ -91,24 +82,14 @@ type Store interface {
 	LinkAction(ctx context.Context, incidentID, id int64) error
 	UnlinkAction(ctx context.Context, incidentID, id int64) error
 
-	// Background jobs (package jobs). EnqueueJob adds j unless a job with
-	// its Key exists (false then): whichever instance enqueues first wins,
-	// so a scheduled piece of work is queued once. ClaimJob takes the next
-	// job due at now (queued with RunAt <= now, or running with its lease
-	// expired) for worker until now+lease, or returns nil: two workers
-	// never hold the same job (SELECT ... FOR UPDATE SKIP LOCKED on
-	// PostgreSQL, the write lock on SQLite). FinishJob ends worker's hold
-	// on job id: done, failed for good, or queued again at retryAt with
-	// errText; ENOTFOUND when worker does not hold it (its lease expired
-	// and another took it).
-	EnqueueJob(ctx context.Context, j *Job) (bool, error)
-	ClaimJob(ctx context.Context, worker string, now time.Time, lease time.Duration) (*Job, error)
-	FinishJob(ctx context.Context, id int64, worker string, state JobState, errText string, retryAt time.Time) error
-	FindJobs(ctx context.Context, kind string) ([]*Job, error)
-	// PruneJobs deletes the finished (done or failed) jobs of kind last
-	// changed before before, and says how many. Their keys are free again:
-	// prune only what can no longer be scheduled twice.
-	PruneJobs(ctx context.Context, kind string, before time.Time) (int, error)
+	// People. A duplicate handle (case-insensitive, when not empty) is
+	// debrief.ECONFLICT. Deleting a person referenced as commander, responder,
+	// writer or owner clears those references.
+	CreatePerson(ctx context.Context, p *debrief.Person) error
+	FindPersonByID(ctx context.Context, id int64) (*debrief.Person, error)
+	FindPeople(ctx context.Context, f debrief.PersonFilter) ([]*debrief.Person, int, error)
+	UpdatePerson(ctx context.Context, p *debrief.Person) error
+	DeletePerson(ctx context.Context, id int64) error
 
 	// Users. Email is unique ignoring case (ECONFLICT, Field "email");
 	// OIDCSubject is unique when not empty. FindUserByEmail and
@@ -163,12 +144,58 @@ type Store interface {
 	AppendAudit(ctx context.Context, e *debrief.AuditEntry) error
 	FindAudit(ctx context.Context, f debrief.AuditFilter) ([]*debrief.AuditEntry, error)
 
+	// Background jobs (package jobs). EnqueueJob adds j unless a job with
+	// its Key exists (false then): whichever instance enqueues first wins,
+	// so a scheduled piece of work is queued once. ClaimJob takes the next
+	// job due at now (queued with RunAt <= now, or running with its lease
+	// expired) for worker until now+lease, or returns nil: two workers
+	// never hold the same job (SELECT ... FOR UPDATE SKIP LOCKED on
+	// PostgreSQL, the write lock on SQLite). FinishJob ends worker's hold
+	// on job id: done, failed for good, or queued again at retryAt with
+	// errText; ENOTFOUND when worker does not hold it (its lease expired
+	// and another took it).
+	EnqueueJob(ctx context.Context, j *Job) (bool, error)
+	ClaimJob(ctx context.Context, worker string, now time.Time, lease time.Duration) (*Job, error)
+	FinishJob(ctx context.Context, id int64, worker string, state JobState, errText string, retryAt time.Time) error
+	FindJobs(ctx context.Context, kind string) ([]*Job, error)
+	// PruneJobs deletes the finished (done or failed) jobs of kind last
+	// changed before before, and says how many. Their keys are free again:
+	// prune only what can no longer be scheduled twice.
+	PruneJobs(ctx context.Context, kind string, before time.Time) (int, error)
+
 	// Migrate brings the schema up to date; it is safe to run concurrently
 	// from several instances and when already current.
 	Migrate(ctx context.Context) error
 	// Ping checks the database answers.
 	Ping(ctx context.Context) error
 	Close() error
+}
+
+// JobState is where a background job stands.
+type JobState string
+
+const (
+	JobQueued  JobState = "queued"
+	JobRunning JobState = "running"
+	JobDone    JobState = "done"
+	JobFailed  JobState = "failed"
+)
+
+// Job is one piece of background work (package jobs): a kind, a unique
+// key that makes enqueueing idempotent, and a JSON payload.
+type Job struct {
+	ID          int64
+	Kind        string
+	Key         string
+	Payload     []byte
+	State       JobState
+	RunAt       time.Time
+	Attempts    int
+	LastError   string
+	LockedBy    string
+	LockedUntil *time.Time
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 // UserFilter selects users. Query matches name or email, ignoring case.
@@ -199,31 +226,4 @@ func PageLimit(limit int) int {
 		return MaxLimit
 	}
 	return limit
-}
-
-// JobState is where a background job stands.
-type JobState string
-
-const (
-	JobQueued  JobState = "queued"
-	JobRunning JobState = "running"
-	JobDone    JobState = "done"
-	JobFailed  JobState = "failed"
-)
-
-// Job is one piece of background work (package jobs): a kind, a unique
-// key that makes enqueueing idempotent, and a JSON payload.
-type Job struct {
-	ID          int64
-	Kind        string
-	Key         string
-	Payload     []byte
-	State       JobState
-	RunAt       time.Time
-	Attempts    int
-	LastError   string
-	LockedBy    string
-	LockedUntil *time.Time
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
 }

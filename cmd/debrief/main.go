@@ -30,12 +30,12 @@ type command struct {
 var commands = []command{
 	{"serve", "run the web UI and the JSON API", runServe},
 	{"migrate", "bring the database schema up to date and exit", runMigrate},
-	{"actions", "list action items: --overdue --team T, --ticket OPS-123, --json", runActions},
 	{"import", "import retrospectives from Markdown files, folders or zips", runImport},
 	{"export", "write one incident's retrospective as Markdown or JSON", runExport},
 	{"user", "create a user: user create --email E --name N [--admin]", runUser},
 	{"token", "make an API token for a user: token create --email E --name N", runToken},
 	{"team", "create a team: team create --name N [--slug S]", runTeam},
+	{"actions", "list action items: --overdue --team T, --ticket OPS-123, --json", runActions},
 	{"version", "print the version and exit", runVersion},
 }
 
