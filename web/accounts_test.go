@@ -427,8 +427,6 @@ func TestEveryRouteIsCovered(t *testing.T) {
 		"POST /incidents/{id}/actions/{aid}/edit":   {"POST", "/incidents/" + id + "/actions/" + itoa(s.actions[1].ID) + "/edit", url.Values{"version": {itoa(s.actions[1].Version)}, "title": {"z"}, "priority": {"high"}, "status": {"in_progress"}}, 303},
 		"POST /incidents/{id}/actions/{aid}/status": {"POST", "/incidents/" + id + "/actions/" + itoa(s.actions[2].ID) + "/status", url.Values{"version": {itoa(s.actions[2].Version)}, "status": {"in_progress"}}, 303},
 		"POST /incidents/{id}/actions/delete":       {"POST", "/incidents/" + id + "/actions/delete", url.Values{"action": {itoa(s.actions[0].ID)}}, 303},
-		"POST /incidents/{id}/links":                {"POST", "/incidents/" + id + "/links", url.Values{"incident": {id}, "action": {itoa(s.actions[2].ID)}}, 400}, // its own item
-		"POST /incidents/{id}/links/remove":         {"POST", "/incidents/" + id + "/links/remove", url.Values{"incident": {id}, "action": {itoa(s.actions[2].ID)}}, 400},
 		"POST /incidents/{id}/actions/{aid}/ticket": {"POST", "/incidents/" + id + "/actions/" + itoa(s.actions[2].ID) + "/ticket", url.Values{"tracker": {"github"}}, 400}, // no tracker here
 		"GET /incidents/{id}/audit":                 {"GET", "/incidents/" + id + "/audit", nil, 200},
 		"GET /actions":                              {"GET", "/actions?overdue=1&view=board", nil, 200},
@@ -457,6 +455,9 @@ func TestEveryRouteIsCovered(t *testing.T) {
 		"GET /static/{version}/{path...}":           {"GET", "/static/0/app.css", nil, 200},
 		"/":                                         {"GET", "/nothing/here", nil, 404},
 	}
+	// Linking a recurring item (the incident's own: 400 once access is decided).
+	calls["POST /incidents/{id}/links"] = call{"POST", "/incidents/" + id + "/links", url.Values{"incident": {id}, "action": {itoa(s.actions[2].ID)}}, 400}
+	calls["POST /incidents/{id}/links/remove"] = call{"POST", "/incidents/" + id + "/links/remove", url.Values{"incident": {id}, "action": {itoa(s.actions[2].ID)}}, 400}
 	order := []string{} // routes in the order registered; /logout runs last
 	for _, p := range e.web.Routes() {
 		if _, ok := calls[p]; !ok {
