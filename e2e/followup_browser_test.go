@@ -98,4 +98,31 @@ func TestFollowupBoardInBrowser(t *testing.T) {
 	if h := b.eval(`location.hash`); !strings.HasPrefix(h, "#action-") {
 		t.Errorf("ticket led to %s%s", b.eval(`location.pathname`), h)
 	}
+
+	// The item's page: drop it, naming who decided; the history says so
+	// and the retrospective lists it as revisited.
+	b.do(chromedp.Click(chromedp.CSS(`#actions a[href$="/edit"]`)))
+	b.do(chromedp.WaitVisible(chromedp.CSS(`#hist-h`)))
+	b.do(
+		chromedp.SetValue(chromedp.CSS(`select[name="status"]`), "dropped"),
+		chromedp.SendKeys(chromedp.CSS(`input[name="drop_reason"]`), "Covered by the provider's own alerting"),
+		chromedp.SendKeys(chromedp.CSS(`input[name="dropped_by"]`), "The review meeting"),
+		chromedp.SendKeys(chromedp.CSS(`input[name="note"]`), "Agreed on Tuesday"),
+		chromedp.Click(chromedp.CSS(`form.form-card button[type="submit"]`)),
+	)
+	b.waitFor(`document.querySelector('#revisited')`)
+	if got := b.eval(`document.querySelector('#revisited').innerText`); !strings.Contains(got, "decided by The review meeting") {
+		t.Errorf("revisited: %q", got)
+	}
+	if png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
+		os.WriteFile(filepath.Join(os.TempDir(), "debrief-followup-incident.png"), png, 0o644)
+	}
+	b.do(chromedp.Click(chromedp.CSS(`#actions a[href$="/edit"]`)))
+	b.do(chromedp.WaitVisible(chromedp.CSS(`#hist-h`)))
+	if got := b.eval(`document.querySelector('.history').innerText`); !strings.Contains(got, "Agreed on Tuesday") || !strings.Contains(got, "Proposed → Dropped") {
+		t.Errorf("history: %q", got)
+	}
+	if png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
+		os.WriteFile(filepath.Join(os.TempDir(), "debrief-followup-action.png"), png, 0o644)
+	}
 }

@@ -103,6 +103,19 @@ func (r *Runner) Every(name string, every time.Duration, fn Schedule) {
 	r.schedule = append(r.schedule, namedSchedule{name: name, every: every, fn: fn})
 }
 
+// Prune deletes, once a day, the finished jobs of kind older than keep.
+// keep must outlast the time in which the same key could be scheduled
+// again (a reminder's window, a poll's period), or the work is repeated.
+func (r *Runner) Prune(kind string, keep time.Duration) {
+	r.Every("prune:"+kind, 24*time.Hour, func(ctx context.Context, r *Runner, now time.Time) error {
+		n, err := r.st.PruneJobs(ctx, kind, now.Add(-keep))
+		if n > 0 {
+			r.log.Info("jobs: pruned finished jobs", "kind", kind, "count", n)
+		}
+		return err
+	})
+}
+
 // Enqueue adds a job of kind under key, due at runAt, with payload as JSON.
 // It reports false when a job with that key exists already.
 func (r *Runner) Enqueue(ctx context.Context, kind, key string, payload any, runAt time.Time) (bool, error) {

@@ -59,6 +59,10 @@ func (n *Nudger) Register(every time.Duration) {
 	n.runner.Every(JobSchedule, every, func(ctx context.Context, r *jobs.Runner, now time.Time) error {
 		return n.Schedule(ctx, now)
 	})
+	// A reminder's key can come back only while its due date is within
+	// ReminderDays; a digest's only in its week. Keep them well beyond.
+	n.runner.Prune(JobReminder, time.Duration(n.ReminderDays+30)*24*time.Hour)
+	n.runner.Prune(JobDigest, 30*24*time.Hour)
 }
 
 func (n *Nudger) channels() []string {

@@ -222,6 +222,10 @@ type Store interface {
 	ClaimJob(ctx context.Context, worker string, now time.Time, lease time.Duration) (*Job, error)
 	FinishJob(ctx context.Context, id int64, worker string, state JobState, errText string, retryAt time.Time) error
 	FindJobs(ctx context.Context, kind string) ([]*Job, error)
+	// PruneJobs deletes the finished (done or failed) jobs of kind last
+	// changed before before, and says how many. Their keys are free again:
+	// prune only what can no longer be scheduled twice.
+	PruneJobs(ctx context.Context, kind string, before time.Time) (int, error)
 
 	// Migrate brings the schema up to date; it is safe to run concurrently
 	// from several instances and when already current.

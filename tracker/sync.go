@@ -53,6 +53,11 @@ func (s *Syncer) Register(poll time.Duration) {
 	s.runner.Every(JobPoll, poll, func(ctx context.Context, r *jobs.Runner, now time.Time) error {
 		return s.schedulePolls(ctx, now, poll)
 	})
+	// A pull's key holds its period: once the period is over it cannot be
+	// scheduled again, so a day is plenty. Creations are kept longer, as
+	// the record that the ticket was asked for.
+	s.runner.Prune(JobPull, 24*time.Hour)
+	s.runner.Prune(JobCreate, 90*24*time.Hour)
 }
 
 func (s *Syncer) client(name string) Client {

@@ -493,6 +493,9 @@ func TestEveryRouteIsCovered(t *testing.T) {
 		"POST /import/preview":                             {"POST", "/import/preview", url.Values{"team": {"payments"}}, 400}, // no file
 		"POST /import":                                     {"POST", "/import", url.Values{"team": {"payments"}, "name": {"x.md"}, "content": {"IyBJbXBvcnRlZAo"}}, 303},
 	}
+	// Linking a recurring item (the incident's own: 400 once access is decided).
+	calls["POST /incidents/{id}/links"] = call{"POST", "/incidents/" + id + "/links", url.Values{"incident": {id}, "action": {itoa(s.actions[2].ID)}}, 400}
+	calls["POST /incidents/{id}/links/remove"] = call{"POST", "/incidents/" + id + "/links/remove", url.Values{"incident": {id}, "action": {itoa(s.actions[2].ID)}}, 400}
 	order := []string{} // routes in the order registered; /logout runs last
 	for _, p := range e.web.Routes() {
 		if _, ok := calls[p]; !ok {

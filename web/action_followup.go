@@ -145,3 +145,35 @@ func (h *Handler) requestTicket(w http.ResponseWriter, r *http.Request) error {
 	h.render(w, r, http.StatusBadRequest, "action", p)
 	return nil
 }
+
+// linkAction links an item of another incident from this retrospective,
+// named by the incident's and the item's numbers (as in its address,
+// /incidents/3#action-12).
+func (h *Handler) linkAction(w http.ResponseWriter, r *http.Request) error {
+	inc, err := h.incident(r)
+	if err != nil {
+		return err
+	}
+	from, aid := formID(r.PostFormValue("incident")), formID(r.PostFormValue("action"))
+	if from <= 0 || aid <= 0 {
+		return debrief.Errorf(debrief.EINVALID, "Say which item to link: the incident's number and the item's (as in /incidents/3#action-12).")
+	}
+	if err := h.svc.LinkAction(r.Context(), inc.ID, from, aid); err != nil {
+		return err
+	}
+	http.Redirect(w, r, incidentPath(inc.ID)+"#linked-actions", http.StatusSeeOther)
+	return nil
+}
+
+// unlinkAction removes such a link.
+func (h *Handler) unlinkAction(w http.ResponseWriter, r *http.Request) error {
+	inc, err := h.incident(r)
+	if err != nil {
+		return err
+	}
+	if err := h.svc.UnlinkAction(r.Context(), inc.ID, formID(r.PostFormValue("incident")), formID(r.PostFormValue("action"))); err != nil {
+		return err
+	}
+	http.Redirect(w, r, incidentPath(inc.ID)+"#actions", http.StatusSeeOther)
+	return nil
+}

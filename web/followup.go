@@ -192,7 +192,7 @@ func followupView(av *actionView, a *debrief.Action) {
 
 // linkedView is a recurring item of another incident, linked from this one.
 type linkedView struct {
-	IncidentID           int64
+	IncidentID, ActionID int64
 	Title, Path          string
 	Status, StatusLabel  string
 	Overdue, SyncPending bool
@@ -206,7 +206,7 @@ func (h *Handler) fillLinked(r *http.Request, p *incidentPage) error {
 	}
 	for _, a := range items {
 		p.Actions.Linked = append(p.Actions.Linked, linkedView{
-			IncidentID: a.IncidentID, Title: a.Title, Path: incidentPath(a.IncidentID) + "#action-" + itoa(a.ID),
+			IncidentID: a.IncidentID, ActionID: a.ID, Title: a.Title, Path: incidentPath(a.IncidentID) + "#action-" + itoa(a.ID),
 			Status: string(a.Status), StatusLabel: render.Label(string(a.Status)),
 			Overdue: a.Overdue, SyncPending: a.SyncState == debrief.SyncPending,
 		})

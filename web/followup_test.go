@@ -154,3 +154,29 @@ func TestActionPageFollowThrough(t *testing.T) {
 	}
 	contains(t, w.Body.String(), "no tracker is configured on this server")
 }
+
+// A recurring recommendation linked from the page, shown, then unlinked.
+func TestLinkRecurringFromThePage(t *testing.T) {
+	e := newEnv(t)
+	s := e.seed()
+	other := &debrief.Incident{Title: "Checkout failed again", Severity: "SEV2", Team: "payments", TimeZone: "UTC"}
+	if err := e.svc.CreateIncident(e.ctx, other, ""); err != nil {
+		t.Fatal(err)
+	}
+	page := "/incidents/" + itoa(other.ID)
+	contains(t, e.page(page), `<form class="add-form inline-form" method="post" action="`+page+`/links" id="link-action">`)
+	w := e.post(page+"/links", url.Values{"incident": {itoa(s.inc.ID)}, "action": {itoa(s.actions[1].ID)}})
+	if loc := redirected(t, w); loc != page+"#linked-actions" {
+		t.Fatalf("redirect to %q", loc)
+	}
+	body := e.page(page)
+	contains(t, body, "Recurring recommendations linked here", "Let on-call roll back without the author", "from incident #"+itoa(s.inc.ID))
+	if w := e.post(page+"/links", url.Values{"incident": {"999"}, "action": {"1"}}); w.Code != 404 {
+		t.Errorf("link from a missing incident: %d", w.Code)
+	}
+	if w := e.post(page+"/links", url.Values{}); w.Code != 400 {
+		t.Errorf("empty link form: %d", w.Code)
+	}
+	redirected(t, e.post(page+"/links/remove", url.Values{"incident": {itoa(s.inc.ID)}, "action": {itoa(s.actions[1].ID)}}))
+	lacks(t, e.page(page), "Recurring recommendations linked here")
+}

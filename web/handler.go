@@ -114,6 +114,8 @@ func New(svc *app.Service, logger *slog.Logger, opts Options) *Handler {
 	h.post("POST /incidents/{id}/actions/{aid}/edit", h.updateAction)
 	h.post("POST /incidents/{id}/actions/{aid}/status", h.moveAction)
 	h.post("POST /incidents/{id}/actions/{aid}/ticket", h.requestTicket)
+	h.post("POST /incidents/{id}/links", h.linkAction)
+	h.post("POST /incidents/{id}/links/remove", h.unlinkAction)
 	h.post("POST /incidents/{id}/actions/delete", h.deleteAction)
 
 	h.get("GET /actions", h.showBoard)

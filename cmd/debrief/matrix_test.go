@@ -452,6 +452,11 @@ var matrix = map[string]matrixEntry{
 		team: "U A A A F H -", org: "U A A A F F -", restricted: "U A A F F H -"},
 	// Asking for a ticket: no tracker in the matrix's server, so 400 once
 	// access is decided.
+	// Linking the incident's own item: 400 once access is decided.
+	"POST /incidents/{id}/links": {
+		team: "U A A A F H -", org: "U A A A F F -", restricted: "U A A F F H -", body: "incident=$incident&action=$action"},
+	"POST /incidents/{id}/links/remove": {
+		team: "U A A A F H -", org: "U A A A F F -", restricted: "U A A F F H -", body: "incident=$incident&action=$action"},
 	"POST /incidents/{id}/actions/{aid}/ticket": {
 		team: "U A A A F H -", org: "U A A A F F -", restricted: "U A A F F H -", body: "tracker=github"},
 	"POST /incidents/{id}/actions/delete": {

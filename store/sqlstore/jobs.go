@@ -112,3 +112,14 @@ func (db *DB) FindJobs(ctx context.Context, kind string) ([]*store.Job, error) {
 	out, err := queryAll(ctx, db.read(), scanJob, q+" ORDER BY id", args...)
 	return out, wrap("find jobs", err)
 }
+
+// PruneJobs deletes finished jobs of kind older than before.
+func (db *DB) PruneJobs(ctx context.Context, kind string, before time.Time) (int, error) {
+	res, err := db.write().exec(ctx, "DELETE FROM jobs WHERE kind = ? AND state IN (?, ?) AND updated_at < ?",
+		kind, string(store.JobDone), string(store.JobFailed), toMicros(before))
+	if err != nil {
+		return 0, wrap("prune jobs", err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), wrap("prune jobs", err)
+}

@@ -65,6 +65,22 @@ func testJobsEnqueueClaimFinish(t *testing.T, s store.Store) {
 	if done, _ := s.ClaimJob(ctx, "w1", now.Add(24*time.Hour), time.Minute); done == nil || done.Kind != "digest" {
 		t.Fatalf("next claim: %s", dump(done))
 	}
+	// Pruning removes finished jobs of the kind only, and frees their keys.
+	n, err := s.PruneJobs(ctx, "reminder", time.Now().Add(time.Hour))
+	noErr(t, err, "PruneJobs")
+	if n != 1 {
+		t.Fatalf("pruned %d, want 1", n)
+	}
+	n, err = s.PruneJobs(ctx, "digest", time.Now().Add(time.Hour))
+	noErr(t, err, "PruneJobs running")
+	if n != 0 {
+		t.Fatalf("pruned a running job")
+	}
+	ok, err = s.EnqueueJob(ctx, &store.Job{Kind: "reminder", Key: "reminder:1", RunAt: now})
+	noErr(t, err, "EnqueueJob after pruning")
+	if !ok {
+		t.Fatal("the key is still taken after pruning")
+	}
 }
 
 // Many workers claiming at once each get different jobs, and every job is
