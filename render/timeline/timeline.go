@@ -54,7 +54,7 @@ const (
 	topPad     = 54 // title and phase labels
 	axisHeight = 34
 	laneHeight = 30
-	msRows     = 3 // rows of milestone labels at most
+	msRows     = 6 // rows of milestone labels at most: six milestones an hour apart in a day-long picture each get a row
 )
 
 // placedMilestone is a milestone with where its label goes.
