@@ -70,7 +70,7 @@ func writeMarkdown(w io.Writer, rep *debrief.Report, opts MarkdownOptions) error
 			if body != "" {
 				fmt.Fprintf(bw, "%s\n\n", body)
 			}
-			writeTimeline(bw, rep)
+			writeTimeline(bw, rep, opts)
 		case debrief.SectionActions:
 			wroteActions = true
 			fmt.Fprintf(bw, "## %s\n\n", oneLine(s.Title))
@@ -97,7 +97,7 @@ func writeMarkdown(w io.Writer, rep *debrief.Report, opts MarkdownOptions) error
 	// the evidence and the follow-ups are never dropped.
 	if !wroteTimeline && len(rep.Events) > 0 {
 		bw.WriteString("## Timeline\n\n")
-		writeTimeline(bw, rep)
+		writeTimeline(bw, rep, opts)
 	}
 	if !wroteActions && len(rep.Actions) > 0 {
 		bw.WriteString("## Action items\n\n")
@@ -110,8 +110,16 @@ func writeMarkdown(w io.Writer, rep *debrief.Report, opts MarkdownOptions) error
 	return bw.Flush()
 }
 
-func writeTimeline(bw *bufio.Writer, rep *debrief.Report) {
+func writeTimeline(bw *bufio.Writer, rep *debrief.Report, opts MarkdownOptions) {
 	loc := rep.Incident.Location()
+	if opts.TimelineSVG != "" {
+		for _, ev := range rep.Events {
+			if !ev.Hidden {
+				fmt.Fprintf(bw, "![Timeline](<%s>)\n\n", opts.TimelineSVG)
+				break
+			}
+		}
+	}
 	var shown int
 	for _, ev := range rep.Events {
 		if ev.Hidden {
