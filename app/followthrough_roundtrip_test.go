@@ -95,3 +95,30 @@ func TestEvidenceAndFollowThroughSurviveTheFormat(t *testing.T) {
 		}
 	})
 }
+
+// TestReportListsLinkedRecurringItems: the report of a retrospective that
+// links another incident's action item as recurring carries it, for the
+// exports to list; the other incident's report does not.
+func TestReportListsLinkedRecurringItems(t *testing.T) {
+	run(t, func(t *testing.T, e *env) {
+		c := e.sys
+		first, second := mustIncident(t, e), mustIncident(t, e)
+		act := &debrief.Action{IncidentID: first.ID, Title: "Size the pool from the client's limits"}
+		if err := e.svc.CreateAction(c, act); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.svc.LinkAction(c, second.ID, first.ID, act.ID); err != nil {
+			t.Fatal(err)
+		}
+		rep, err := e.svc.FindReport(c, second.ID, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rep.Linked) != 1 || rep.Linked[0].ID != act.ID || rep.Linked[0].IncidentID != first.ID || len(rep.Actions) != 0 {
+			t.Fatalf("linked %+v, own %d", rep.Linked, len(rep.Actions))
+		}
+		if own, _ := e.svc.FindReport(c, first.ID, false); len(own.Linked) != 0 || len(own.Actions) != 1 {
+			t.Errorf("the item's own incident: linked %d, own %d", len(own.Linked), len(own.Actions))
+		}
+	})
+}
