@@ -11,4 +11,8 @@ type Report struct {
 	// Analysis is the structured analysis (analysis.go); nil or empty when
 	// there is none.
 	Analysis *Analysis `json:"analysis,omitempty"`
+	// Linked are the action items of other incidents this retrospective
+	// links as recurring (followup.go), those the reader may see; shown,
+	// not owned: exports list them, imports leave them.
+	Linked []*Action `json:"linked_actions,omitempty"`
 }

@@ -240,6 +240,12 @@ func TestExportFormats(t *testing.T) {
 	if js.Incident.ID != inc.ID || len(js.Events) != 2 {
 		t.Errorf("json export: incident %d, %d events (hidden included)", js.Incident.ID, len(js.Events))
 	}
+	mz := e.do("GET", base+"?format=markdown-zip", nil)
+	if zr, err := zip.NewReader(bytes.NewReader(mz.body), int64(len(mz.body))); mz.status != 200 || err != nil ||
+		len(zr.File) != 2 || !strings.HasSuffix(zr.File[1].Name, ".timeline.svg") ||
+		!strings.HasSuffix(mz.header.Get("Content-Disposition"), `.zip"`) {
+		t.Errorf("markdown-zip export %d %v: %s", mz.status, err, clip(mz.body))
+	}
 	wantError(t, e.do("GET", base+"?format=pdf", nil), 400, debrief.EINVALID, "format")
 	wantError(t, e.do("GET", "/api/v1/incidents/999999/export?format=json", nil), 404, debrief.ENOTFOUND, "")
 

@@ -82,7 +82,7 @@ func TestMarkdownExport(t *testing.T) {
 		"## Recommendations\n",
 		"| # | Action | Owner | Priority | Due | Status | Ticket |\n",
 		"| 1 | Canary deploys for checkout (done when: every deploy canaried) | Ada Lovelace (@ada) | High | 2024-06-01 | Proposed | [ticket](<https://jira.example.com/PAY-7>) |\n",
-		`| 2 | Page on card \| error rate |  | Medium |  | Dropped: Covered by SLO alerts |  |`+"\n",
+		`| 2 | Page on card \| error rate |  | Medium |  | Dropped: Covered by SLO alerts (decided by Test Admin) |  |`+"\n",
 	)
 	for _, absent := range []string{"lunch order", "## Impact", "## What did not happen", "Time to resolve | 0"} {
 		if strings.Contains(md, absent) {

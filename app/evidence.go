@@ -197,8 +197,10 @@ func (s *Service) ConfirmTimeline(ctx context.Context, incidentID int64, confirm
 // ProposeMilestones reads milestones from the evidence, for the writer to
 // accept: detected is the first alert, acknowledged the first
 // acknowledgement, mitigated the last event tagged repair (the repair that
-// worked), resolved the last resolution of an alert, and started a change
-// (deploy) in the day before detection. Hidden events are left out.
+// worked), resolved the last resolution of an alert, started a change
+// (deploy) in the day before detection, and declared the first message
+// saying the incident was declared (declared.go). Hidden events are left
+// out.
 func (s *Service) ProposeMilestones(ctx context.Context, incidentID int64) ([]debrief.ProposedMilestone, error) {
 	a, err := actor(ctx)
 	if err != nil {
@@ -239,6 +241,9 @@ func proposeMilestones(inc *debrief.Incident, evs []*debrief.Event) []debrief.Pr
 		}
 		if ev.Tag == debrief.TagRepair {
 			set("mitigated", ev, "the last event tagged repair", true)
+		}
+		if declaresIncident(low) {
+			set("declared", ev, "the first message declaring the incident ("+ev.Source+")", false)
 		}
 	}
 	if d, ok := found["detected"]; ok {

@@ -38,7 +38,13 @@ func (s *Service) FindReport(ctx context.Context, incidentID int64, includeHidde
 	if err != nil {
 		return nil, err
 	}
-	return &debrief.Report{Incident: inc, Retrospective: retro, Events: events, Actions: actions, Analysis: analysis}, nil
+	linked, _, err := s.store.FindActions(ctx, debrief.ActionFilter{Limit: store.MaxLimit,
+		FollowupFilter: debrief.FollowupFilter{LinkedTo: &incidentID, Visible: actionVisibility(a)}})
+	if err != nil {
+		return nil, err
+	}
+	markOverdue(s.today(), linked...)
+	return &debrief.Report{Incident: inc, Retrospective: retro, Events: events, Actions: actions, Analysis: analysis, Linked: linked}, nil
 }
 
 // findAll pages through a list until it has every item.

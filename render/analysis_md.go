@@ -21,6 +21,9 @@ type MarkdownOptions struct {
 	// of the diagrams saved next to the document; empty leaves them out.
 	ControlStructureSVG string
 	FishboneSVG         string
+	// TimelineSVG names the timeline's picture saved next to the
+	// document, shown at the head of the timeline; empty leaves it out.
+	TimelineSVG string
 }
 
 // MarkdownWith is Markdown with options.

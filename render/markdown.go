@@ -70,7 +70,7 @@ func writeMarkdown(w io.Writer, rep *debrief.Report, opts MarkdownOptions) error
 			if body != "" {
 				fmt.Fprintf(bw, "%s\n\n", body)
 			}
-			writeTimeline(bw, rep)
+			writeTimeline(bw, rep, opts)
 		case debrief.SectionActions:
 			wroteActions = true
 			fmt.Fprintf(bw, "## %s\n\n", oneLine(s.Title))
@@ -97,9 +97,9 @@ func writeMarkdown(w io.Writer, rep *debrief.Report, opts MarkdownOptions) error
 	// the evidence and the follow-ups are never dropped.
 	if !wroteTimeline && len(rep.Events) > 0 {
 		bw.WriteString("## Timeline\n\n")
-		writeTimeline(bw, rep)
+		writeTimeline(bw, rep, opts)
 	}
-	if !wroteActions && len(rep.Actions) > 0 {
+	if !wroteActions && (len(rep.Actions) > 0 || len(rep.Linked) > 0) {
 		bw.WriteString("## Action items\n\n")
 		writeActions(bw, rep)
 	}
@@ -110,8 +110,16 @@ func writeMarkdown(w io.Writer, rep *debrief.Report, opts MarkdownOptions) error
 	return bw.Flush()
 }
 
-func writeTimeline(bw *bufio.Writer, rep *debrief.Report) {
+func writeTimeline(bw *bufio.Writer, rep *debrief.Report, opts MarkdownOptions) {
 	loc := rep.Incident.Location()
+	if opts.TimelineSVG != "" {
+		for _, ev := range rep.Events {
+			if !ev.Hidden {
+				fmt.Fprintf(bw, "![Timeline](<%s>)\n\n", opts.TimelineSVG)
+				break
+			}
+		}
+	}
 	var shown int
 	for _, ev := range rep.Events {
 		if ev.Hidden {
@@ -151,6 +159,7 @@ func writeTimeline(bw *bufio.Writer, rep *debrief.Report) {
 func writeActions(bw *bufio.Writer, rep *debrief.Report) {
 	if len(rep.Actions) == 0 {
 		bw.WriteString("_No action items yet._\n\n")
+		writeLinked(bw, rep)
 		return
 	}
 	bw.WriteString("| # | Action | Owner | Priority | Due | Status | Ticket |\n|---|---|---|---|---|---|---|\n")
@@ -159,18 +168,11 @@ func writeActions(bw *bufio.Writer, rep *debrief.Report) {
 		if a.DefinitionOfDone != "" {
 			title += " (done when: " + a.DefinitionOfDone + ")"
 		}
-		status := Label(string(a.Status))
-		if a.Status == debrief.ActionDropped && a.DropReason != "" {
-			status += ": " + a.DropReason
-		}
-		ticket := ""
-		if a.TicketURL != "" {
-			ticket = fmt.Sprintf("[ticket](<%s>)", a.TicketURL)
-		}
 		fmt.Fprintf(bw, "| %d | %s | %s | %s | %s | %s | %s |\n", i+1, cell(title),
-			cell(PersonName(a.Owner)), Label(a.Priority), a.DueDate, cell(status), ticket)
+			cell(PersonName(a.Owner)), Label(a.Priority), a.DueDate, cell(actionStatus(a, rep.Incident.Location())), ticketLink(a))
 	}
 	bw.WriteString("\n")
+	writeLinked(bw, rep)
 }
 
 // cell makes text safe inside a Markdown table cell: one line, pipes escaped.

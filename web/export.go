@@ -14,7 +14,7 @@ import (
 )
 
 // exportIncident sends the incident's retrospective as a file in the format
-// the ?format= asks for (markdown, debrief or json), the same bytes as
+// the ?format= asks for (markdown, markdown-zip, debrief, json or svg), the same bytes as
 // `debrief export --format` and the API. The file is made in full first,
 // so a failure is still an error page.
 func (h *Handler) exportIncident(w http.ResponseWriter, r *http.Request) error {
@@ -27,7 +27,7 @@ func (h *Handler) exportIncident(w http.ResponseWriter, r *http.Request) error {
 		form = bundle.Markdown
 	}
 	if !bundle.ValidFormat(form) {
-		return debrief.Errorf(debrief.EINVALID, "There is no export format %q: choose markdown, debrief or json.", clipText(form, 40))
+		return debrief.Errorf(debrief.EINVALID, "There is no export format %q: choose markdown, markdown-zip, debrief, json or svg.", clipText(form, 40))
 	}
 	rep, err := h.svc.FindReport(r.Context(), id, bundle.IncludeHidden(form))
 	if err != nil {

@@ -183,7 +183,7 @@ func TestExportButtonsAndZip(t *testing.T) {
 	id := itoa(s.inc.ID)
 	sys := debrief.WithActor(context.Background(), debrief.SystemActor)
 	page := e.page("/incidents/" + id)
-	contains(t, page, `/export?format=debrief"`, `/export?format=json"`, "Download Markdown")
+	contains(t, page, `/export?format=debrief"`, `/export?format=json"`, `/export?format=markdown-zip"`, "Markdown with pictures", "Download Markdown")
 	for _, form := range bundle.Formats {
 		w := e.get("/incidents/" + id + "/export?format=" + form)
 		rep, err := e.svc.FindReport(sys, s.inc.ID, bundle.IncludeHidden(form))

@@ -50,8 +50,11 @@ type eventView struct {
 	Kind, KindLabel     string
 	Source, Author, URL string
 	Starred, Hidden     bool
-	Anchor              string
-	EditURL             string
+	// Tag is the phase of the response the writer put the event in,
+	// shown as a small label; TagLabel is its name for people.
+	Tag, TagLabel string
+	Anchor        string
+	EditURL       string
 	// Editable rows show the edit and delete controls.
 	Editable bool
 }
@@ -69,6 +72,8 @@ func newEventView(ev *debrief.Event, loc *time.Location, base string) eventView 
 		URL:       ev.URL,
 		Starred:   ev.Starred,
 		Hidden:    ev.Hidden,
+		Tag:       ev.Tag,
+		TagLabel:  tagLabels[ev.Tag],
 		Anchor:    "event-" + id,
 		EditURL:   base + id + "/edit",
 	}

@@ -166,3 +166,27 @@ func TestLongTimelineStaysInOrder(t *testing.T) {
 	}
 	contains(t, e.page(path), text)
 }
+
+// A tagged event shows its phase as a small label on the incident page;
+// an untagged one shows none.
+func TestTimelineRowShowsTheEventsTag(t *testing.T) {
+	e := newEnv(t)
+	s := e.seed()
+	ev := &debrief.Event{IncidentID: s.inc.ID, At: at(t, "2024-03-12 14:20:00"), Text: "Rolled back the deploy", Kind: "action"}
+	if err := e.svc.CreateEvent(e.ctx, ev); err != nil {
+		t.Fatal(err)
+	}
+	tag := debrief.TagRepair
+	if _, err := e.svc.UpdateEvent(e.ctx, s.inc.ID, ev.ID, debrief.EventUpdate{Tag: &tag, Version: ev.Version}); err != nil {
+		t.Fatal(err)
+	}
+	body := e.page("/incidents/" + itoa(s.inc.ID))
+	row := body[strings.Index(body, `<li id="event-`+itoa(ev.ID)+`"`):]
+	row = row[:strings.Index(row, "</li>")]
+	if !strings.Contains(row, `<span class="tag ev-phase ph-repair" title="Phase of the response">Repair</span>`) {
+		t.Errorf("the tagged row has no phase label:\n%s", row)
+	}
+	if strings.Count(body, "ev-phase") != 1 {
+		t.Errorf("%d phase labels, want only the tagged event's", strings.Count(body, "ev-phase"))
+	}
+}

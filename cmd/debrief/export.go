@@ -18,7 +18,7 @@ import (
 func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var cfg config
 	fs := newFlagSet("export", &cfg, stderr)
-	form := fs.String("format", "markdown", "markdown (to read and send), debrief (Debrief's own format, to keep in git and import again), json, or svg (the timeline's picture)")
+	form := fs.String("format", "markdown", "markdown (to read and send), debrief (Debrief's own format, to keep in git and import again), json, svg (the timeline's picture), or markdown-zip (the Markdown document and its pictures in one zip)")
 	out := fs.String("out", "-", "file to write, or - for standard output; with --all, a folder")
 	all := fs.Bool("all", false, "export every incident, one file each, into the folder --out")
 	fs.Usage = func() {
@@ -29,7 +29,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	if !bundle.ValidFormat(*form) {
-		return usageError{fmt.Sprintf("--format %q: want markdown, debrief, json or svg", *form)}
+		return usageError{fmt.Sprintf("--format %q: want markdown, debrief, json, svg or markdown-zip", *form)}
 	}
 	var id int64
 	switch {

@@ -6,34 +6,29 @@ import (
 	"strings"
 
 	"github.com/debrief-oss/debrief"
+	"github.com/debrief-oss/debrief/importers/bundle"
 	"github.com/debrief-oss/debrief/render"
-	"github.com/debrief-oss/debrief/render/diagram"
 )
 
-// saveDiagrams writes the analysis's diagrams as SVG files next to a
-// Markdown export at path (NAME.control.svg, NAME.fishbone.svg) and returns
-// the options that link them from the document. Markdown cannot hold an
-// SVG itself; other formats carry the analysis as data, and standard
-// output has nowhere to put a second file.
+// saveDiagrams writes the pictures of a Markdown export at path as SVG
+// files next to it (NAME.timeline.svg, NAME.control.svg, NAME.fishbone.svg;
+// see bundle.Pictures) and returns the options that link them from the
+// document. Markdown cannot hold an SVG itself; other formats carry the
+// timeline and the analysis as data, and standard output has nowhere to
+// put a second file (the markdown-zip format holds them all in one).
 func saveDiagrams(form, path string, rep *debrief.Report) (render.MarkdownOptions, error) {
-	var opts render.MarkdownOptions
-	if (form != "markdown" && form != "md") || rep.Analysis == nil || len(rep.Analysis.Items) == 0 {
-		return opts, nil
+	if form != bundle.Markdown && form != "md" {
+		return render.MarkdownOptions{}, nil
 	}
-	base := strings.TrimSuffix(path, filepath.Ext(path))
-	if len(rep.Analysis.OfKind(debrief.KindComponent)) > 0 {
-		svg := diagram.ControlStructure(rep.Analysis)
-		if err := writeAtomic(base+".control.svg", func(w io.Writer) error { _, err := w.Write(svg); return err }); err != nil {
-			return opts, err
-		}
-		opts.ControlStructureSVG = filepath.Base(base) + ".control.svg"
+	dir, name := filepath.Split(path)
+	pics, opts, err := bundle.Pictures(rep, strings.TrimSuffix(name, filepath.Ext(name)))
+	if err != nil {
+		return render.MarkdownOptions{}, err
 	}
-	if len(rep.Analysis.OfKind(debrief.KindFactor)) > 0 {
-		svg := diagram.Fishbone(rep.Analysis, rep.Incident.Title)
-		if err := writeAtomic(base+".fishbone.svg", func(w io.Writer) error { _, err := w.Write(svg); return err }); err != nil {
-			return opts, err
+	for _, p := range pics {
+		if err := writeAtomic(filepath.Join(dir, p.Name), func(w io.Writer) error { _, err := w.Write(p.Data); return err }); err != nil {
+			return render.MarkdownOptions{}, err
 		}
-		opts.FishboneSVG = filepath.Base(base) + ".fishbone.svg"
 	}
 	return opts, nil
 }

@@ -23,10 +23,15 @@ const (
 	JSON = "json"
 	// SVG is the picture of the timeline (render/timeline).
 	SVG = "svg"
+	// MarkdownZip is the Markdown document with the pictures it links
+	// (timeline, control structure, fishbone) as SVG files beside it, in
+	// one zip: for the web page and the API, which have no folder to
+	// save the pictures in (see Pictures).
+	MarkdownZip = "markdown-zip"
 )
 
 // Formats lists the export formats, in the order they are offered.
-var Formats = []string{Markdown, Debrief, JSON, SVG}
+var Formats = []string{Markdown, Debrief, JSON, SVG, MarkdownZip}
 
 // ValidFormat reports whether form is an export format; "md" is taken for
 // markdown.
@@ -48,6 +53,8 @@ func Ext(form string) string {
 		return ".json"
 	case SVG:
 		return ".timeline.svg"
+	case MarkdownZip:
+		return ".zip"
 	}
 	return ".md"
 }
@@ -59,6 +66,8 @@ func ContentType(form string) string {
 		return "application/json"
 	case SVG:
 		return "image/svg+xml"
+	case MarkdownZip:
+		return "application/zip"
 	}
 	return "text/markdown; charset=utf-8"
 }
@@ -90,6 +99,8 @@ func WriteWith(w io.Writer, rep *debrief.Report, form string, opts render.Markdo
 		return timeline.WriteReport(w, rep, false)
 	case Markdown, "md":
 		return render.MarkdownWith(w, rep, opts)
+	case MarkdownZip:
+		return writeMarkdownZip(w, rep)
 	}
 	return fmt.Errorf("bundle: no export format %q", form)
 }

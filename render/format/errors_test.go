@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/debrief-oss/debrief"
 )
 
 const head = "---\nformat: debrief/1\ntitle: T\ntime_zone: Europe/Zurich\n---\n\n# T\n\n"
@@ -46,6 +48,10 @@ func TestReadErrors(t *testing.T) {
 		{"evidence beyond the timeline", head + "<!-- analysis -->\n- C1 A\n- F1 B\n  control: C1\n  evidence: 3\n", "x.md:13: analysis: F1: evidence 3, but the timeline has 0 events"},
 		{"bad flaw", head + "<!-- analysis -->\n- C1 A\n- F1 B\n  flaws: human error\n", `x.md:12: analysis: F1: unknown flaw "human error"`},
 		{"action addresses nothing known", head + "<!-- actions -->\n- [ ] A\n  addresses: F7\n", "x.md:11: action: addresses F7, which is not in the analysis"},
+		{"dropped by, not dropped", head + "<!-- actions -->\n- [ ] A\n  status: planned\n  dropped by: Jo\n", "x.md:12: action: dropped by, but the status is planned"},
+		{"verified, not done", head + "<!-- actions -->\n- [ ] A\n  status: in_progress\n  verified: 2021-08-30T09:15:00+02:00\n", "x.md:12: action: verified, but the status is in_progress"},
+		{"verified by without a time", head + "<!-- actions -->\n- [x] A\n  verified by: Jo\n", "x.md:11: action: verified by without verified"},
+		{"bad verified time", head + "<!-- actions -->\n- [x] A\n  verified: last week\n", `x.md:11: action: cannot read verified time "last week"`},
 		{"binary", "---\x00", "x.md:1: binary file"},
 		{"not utf8", "---\nformat: debrief/1\ntitle: \xff\n---\n", "x.md:3: not UTF-8"},
 	} {
@@ -77,5 +83,26 @@ func TestReadByHand(t *testing.T) {
 	if len(rep.Events) != 2 || !rep.Events[0].At.Equal(time.Date(2021, 11, 7, 6, 30, 0, 0, time.UTC)) ||
 		!rep.Events[1].At.Equal(time.Date(2021, 11, 7, 14, 0, 0, 0, time.UTC)) || !rep.Events[1].Starred || rep.Events[1].Text != "local" {
 		t.Errorf("events = %+v %+v", rep.Events[0], rep.Events[1])
+	}
+}
+
+// TestReadEvidenceByHand reads the evidence attributes as a person might
+// write them, and keeps malformed refs as text, like any other braces that
+// do not read as attributes.
+func TestReadEvidenceByHand(t *testing.T) {
+	src := head + "<!-- events -->\n" +
+		"- 2021-08-26 10:14 +02:00 — Alert {tag=detection alert_key=\"checkout 5xx\" original_id=Q1 refs=[{\"source\": \"slack\", \"original_id\": \"C1/2.3\", \"url\": \"https://x/{a} b\"}] starred}\n" +
+		"- 2021-08-26 10:15 +02:00 — Broken {refs=[{\"colour\": \"red\"}]}\n"
+	rep, err := Read("x.md", strings.NewReader(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := rep.Events[0]
+	if ev.Text != "Alert" || ev.Tag != "detection" || ev.AlertKey != "checkout 5xx" || ev.OriginalID != "Q1" || !ev.Starred ||
+		len(ev.Refs) != 1 || ev.Refs[0] != (debrief.EventRef{Source: "slack", OriginalID: "C1/2.3", URL: "https://x/{a} b"}) {
+		t.Errorf("event %+v", ev)
+	}
+	if ev := rep.Events[1]; len(ev.Refs) != 0 || !strings.Contains(ev.Text, "colour") {
+		t.Errorf("malformed refs read as %+v", ev)
 	}
 }

@@ -63,19 +63,22 @@ func realistic() *debrief.Report {
 	}
 	events := []*debrief.Event{
 		{ID: 1, At: at(26, 10, 2), Text: "Payments API 2.31 deployed", Kind: debrief.EventDeploy, Source: "argo", Author: "marco", URL: "https://argo.example.com/app/payments/123", Starred: true},
-		{ID: 2, At: at(26, 10, 14), Text: "Alert: checkout 5xx rate above 5%", Kind: debrief.EventAlert, Source: "pagerduty"},
+		{ID: 2, At: at(26, 10, 14), Text: "Alert: checkout 5xx rate above 5%", Kind: debrief.EventAlert, Source: "pagerduty",
+			OriginalID: "R3CQ0EXAMPLE", AlertKey: "5xx-checkout", Tag: debrief.TagDetection,
+			Refs: []debrief.EventRef{{Source: "alertmanager", OriginalID: "4f2a9c1e", URL: "https://am.example.com/#/alerts?filter={alertname=\"Checkout5xx\"}"}}},
 		{ID: 3, At: at(26, 10, 15).Add(30 * time.Second), Text: "lol is checkout down?", Kind: debrief.EventMessage, Source: "slack", Author: "Jo Bloggs", Hidden: true},
-		{ID: 4, At: at(26, 10, 22), Text: "Marco: rolling back to 2.30.\nThe canary looked fine, so this was unexpected.", Kind: debrief.EventNote, Source: "manual", Author: "marco"},
+		{ID: 4, At: at(26, 10, 22), Text: "Marco: rolling back to 2.30.\nThe canary looked fine, so this was unexpected.", Kind: debrief.EventNote, Source: "manual", Author: "marco", Tag: debrief.TagDecision},
 		{ID: 5, At: at(26, 10, 51), Text: "Error rate back to normal", Kind: debrief.EventMilestone, Starred: true},
 	}
 	actions := []*debrief.Action{
 		{ID: 1, Title: "Size the connection pool from the client's limits", OwnerID: &ines.ID, Owner: ines,
-			Priority: "high", DueDate: "2021-09-10", Status: debrief.ActionInProgress, TicketURL: "https://jira.example.com/browse/PAY-812",
+			Priority: "high", DueDate: "2021-09-10", Status: debrief.ActionInProgress, TicketURL: "https://jira.example.com/browse/PAY-812", TicketKey: "PAY-812",
 			DefinitionOfDone: "Pool size is derived from config and covered by a test",
 			Description:      "Today the pool is a constant.\n\nIt must follow the client's max connections."},
-		{ID: 2, Title: "Canary covers every payment method", Owner: marco, Priority: "medium", Status: debrief.ActionDone},
+		{ID: 2, Title: "Canary covers every payment method", Owner: marco, Priority: "medium", Status: debrief.ActionDone,
+			VerifiedAt: ptrTime(at(30, 9, 15)), VerifiedBy: "Inès Dupont", VerifiedNote: "A wallet-only canary failed in staging and halted the rollout."},
 		{ID: 3, Title: "Page the payments team directly", Priority: "low", Status: debrief.ActionDropped,
-			DropReason: "The escalation policy already does this."},
+			DropReason: "The escalation policy already does this.", DroppedBy: "the review meeting"},
 		{ID: 4, Title: "Write a runbook for rollbacks", Status: debrief.ActionProposed},
 	}
 	actions[0].Addresses = []string{"F1", "W2"}
@@ -153,12 +156,23 @@ type eventC struct {
 	At                              string
 	Text, Source, Author, URL, Kind string
 	Starred, Hidden                 bool
+	OriginalID, AlertKey, Tag       string
+	Refs                            []debrief.EventRef
 }
 type actionC struct {
 	Title, Description, DefinitionOfDone             string
 	Owner                                            *personC
 	Priority, DueDate, Status, DropReason, TicketURL string
 	Addresses                                        string
+	TicketKey, DroppedBy                             string
+	Verified, VerifiedBy, VerifiedNote               string
+}
+
+func verifiedC(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339Nano)
 }
 
 func pc(p *debrief.Person) *personC {
@@ -196,7 +210,12 @@ func canon(rep *debrief.Report) carried {
 		}
 	}
 	for _, e := range rep.Events {
-		c.Events = append(c.Events, eventC{e.At.UTC().Format(time.RFC3339Nano), canonField(e.Text), e.Source, e.Author, e.URL, e.Kind, e.Starred, e.Hidden})
+		var refs []debrief.EventRef
+		if len(e.Refs) > 0 {
+			refs = e.Refs
+		}
+		c.Events = append(c.Events, eventC{e.At.UTC().Format(time.RFC3339Nano), canonField(e.Text), e.Source, e.Author, e.URL, e.Kind, e.Starred, e.Hidden,
+			e.OriginalID, e.AlertKey, e.Tag, refs})
 	}
 	for _, a := range rep.Actions {
 		st := a.Status
@@ -205,7 +224,7 @@ func canon(rep *debrief.Report) carried {
 		}
 		c.Actions = append(c.Actions, actionC{canonField(a.Title), canonField(a.Description), canonField(a.DefinitionOfDone),
 			pc(a.Owner), canonField(a.Priority), canonField(a.DueDate), string(st), canonField(a.DropReason), canonField(a.TicketURL),
-			strings.Join(a.Addresses, ",")})
+			strings.Join(a.Addresses, ","), canonField(a.TicketKey), canonField(a.DroppedBy), verifiedC(a.VerifiedAt), canonField(a.VerifiedBy), canonField(a.VerifiedNote)})
 	}
 	if rep.Analysis != nil {
 		pos := map[int64]int{}

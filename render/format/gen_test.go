@@ -146,6 +146,7 @@ func generate(rng *rand.Rand) *debrief.Report {
 			ID: int64(100 + len(rep.Events)*7), At: genTime(rng, base), Text: text, Source: pick(rng, sources), Author: pick(rng, authors), URL: pick(rng, urls),
 			Kind: pick(rng, kinds), Starred: rng.Intn(4) == 0, Hidden: rng.Intn(5) == 0,
 		})
+		genEvidence(rng, rep.Events[len(rep.Events)-1])
 	}
 	for range rng.Intn(8) {
 		a := &debrief.Action{
@@ -168,6 +169,7 @@ func generate(rng *rand.Rand) *debrief.Report {
 				a.DropReason += "\n" + genText(rng, 3)
 			}
 		}
+		genFollowThrough(rng, a, base)
 		rep.Actions = append(rep.Actions, a)
 	}
 	genAnalysis(rng, rep)
@@ -240,6 +242,53 @@ func genAnalysis(rng *rand.Rand, rep *debrief.Report) {
 		for _, it := range an.Items {
 			if rng.Intn(5) == 0 {
 				a.Addresses = append(a.Addresses, it.Ref)
+			}
+		}
+	}
+}
+
+// Evidence and follow-through values: ids and keys with the characters
+// sources use (Slack's "C01/1714.5", Alertmanager fingerprints) and the
+// ones that need quoting.
+var (
+	originalIDs = []string{"", "C01ABC/1714560000.123456", "Q1W2E3", "a b", "x=\"y\"", "{id}", "日本"}
+	alertKeys   = []string{"", "5xx-checkout", "4f2a9c1e88b0", "alias with spaces", "a}b"}
+	refSources  = []string{"", "slack", "pagerduty", "alert manager"}
+	refURLs     = []string{"", "https://example.com/a?b=c&d=e#f", "https://ex.com/{id} \"q\" <x>"}
+	deciders    = []string{"Marco Rossi", "the review meeting", "Inès \"ID\" Dupont", "a: b"}
+)
+
+func genEvidence(rng *rand.Rand, ev *debrief.Event) {
+	if rng.Intn(3) == 0 {
+		return
+	}
+	ev.OriginalID, ev.AlertKey = pick(rng, originalIDs), pick(rng, alertKeys)
+	ev.Tag = pick(rng, append([]string{""}, debrief.EventTags...))
+	for range rng.Intn(3) {
+		ev.Refs = append(ev.Refs, debrief.EventRef{Source: pick(rng, refSources), OriginalID: pick(rng, originalIDs), URL: pick(rng, refURLs)})
+	}
+}
+
+// genFollowThrough sets the fields each status allows: who decided a drop,
+// and the verification of a done item.
+func genFollowThrough(rng *rand.Rand, a *debrief.Action, base time.Time) {
+	if rng.Intn(2) == 0 {
+		a.TicketKey = pick(rng, []string{"PAY-1", "OPS-42", "#17"})
+	}
+	switch a.Status {
+	case debrief.ActionDropped:
+		if rng.Intn(4) > 0 {
+			a.DroppedBy = pick(rng, deciders)
+		}
+	case debrief.ActionDone:
+		if rng.Intn(3) > 0 {
+			a.VerifiedAt = ptrTime(genTime(rng, base.AddDate(0, 0, 20)))
+			a.VerifiedBy = pick(rng, append([]string{""}, deciders...))
+			switch rng.Intn(3) {
+			case 1:
+				a.VerifiedNote = genText(rng, 6)
+			case 2:
+				a.VerifiedNote = genBody(rng)
 			}
 		}
 	}

@@ -330,7 +330,7 @@ func parseAttrs(s string, ev *debrief.Event) error {
 				ev.Hidden = true
 			}
 			continue
-		case "kind", "source", "author", "url":
+		case "kind", "source", "author", "url", "original_id", "alert_key", "tag", "refs":
 		default:
 			return errors.New("unknown attribute")
 		}
@@ -338,6 +338,17 @@ func parseAttrs(s string, ev *debrief.Event) error {
 			return errors.New("want =")
 		}
 		s = s[1:]
+		if key == "refs" {
+			refs, n, err := parseRefs(s)
+			if err != nil {
+				return err
+			}
+			if s = s[n:]; s != "" && s[0] != ' ' {
+				return errors.New("want a space between attributes")
+			}
+			ev.Refs = refs
+			continue
+		}
 		var v string
 		switch {
 		case strings.HasPrefix(s, `"`):
@@ -383,11 +394,18 @@ func parseAttrs(s string, ev *debrief.Event) error {
 			ev.Author = v
 		case "url":
 			ev.URL = v
+		case "original_id":
+			ev.OriginalID = v
+		case "alert_key":
+			ev.AlertKey = v
+		case "tag":
+			ev.Tag = v
 		}
 	}
 }
 
-var actionFields = []string{"owner", "priority", "due", "status", "ticket", "done when", "drop reason", "addresses", "description"}
+var actionFields = []string{"owner", "priority", "due", "status", "ticket", "ticket key", "done when", "drop reason",
+	"dropped by", "verified", "verified by", "verified note", "addresses", "description"}
 
 func (p *parser) actions() ([]*debrief.Action, error) {
 	var as []*debrief.Action
@@ -474,6 +492,9 @@ func (p *parser) actions() ([]*debrief.Action, error) {
 		a.DefinitionOfDone = get("done when")
 		a.DropReason = get("drop reason")
 		a.Description = get("description")
+		if err := p.followThrough(a, get, it.lines); err != nil {
+			return nil, err
+		}
 		if refs := splitList(get("addresses")); len(refs) > 0 {
 			a.Addresses = refs
 			if p.addressLines == nil {
@@ -481,7 +502,7 @@ func (p *parser) actions() ([]*debrief.Action, error) {
 			}
 			p.addressLines[a] = it.lines["addresses"]
 		}
-		for _, k := range []string{"priority", "due", "status", "ticket", "addresses"} {
+		for _, k := range []string{"priority", "due", "status", "ticket", "addresses", "ticket key", "dropped by", "verified", "verified by"} {
 			if strings.Contains(get(k), "\n") {
 				return nil, p.errf(it.lines[k], "action: %s must be one line", k)
 			}

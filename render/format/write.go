@@ -186,7 +186,7 @@ func Write(w io.Writer, rep *debrief.Report) error {
 			writeEvents(bw, rep.Events, loc, "")
 		case kind == debrief.SectionActions && !wroteActions:
 			wroteActions = true
-			if err := writeActions(bw, rep.Actions, ""); err != nil {
+			if err := writeActions(bw, rep.Actions, loc, ""); err != nil {
 				return err
 			}
 		}
@@ -203,7 +203,7 @@ func Write(w io.Writer, rep *debrief.Report) error {
 		writeEvents(bw, rep.Events, loc, "## Timeline\n\n")
 	}
 	if !wroteActions && len(rep.Actions) > 0 {
-		if err := writeActions(bw, rep.Actions, "## Action items\n\n"); err != nil {
+		if err := writeActions(bw, rep.Actions, loc, "## Action items\n\n"); err != nil {
 			return err
 		}
 	}
@@ -309,6 +309,20 @@ func eventAttrs(ev *debrief.Event) string {
 	if ev.URL != "" {
 		a = append(a, "url="+urlValue(ev.URL))
 	}
+	// The evidence fields (docs/format.md): the id in the source, the
+	// alert's key, the phase tag and the other sources' merged copies.
+	if ev.OriginalID != "" {
+		a = append(a, "original_id="+attrValue(ev.OriginalID))
+	}
+	if ev.AlertKey != "" {
+		a = append(a, "alert_key="+attrValue(ev.AlertKey))
+	}
+	if ev.Tag != "" {
+		a = append(a, "tag="+attrValue(ev.Tag))
+	}
+	if len(ev.Refs) > 0 {
+		a = append(a, "refs="+refsJSON(ev.Refs))
+	}
 	if ev.Starred {
 		a = append(a, "starred")
 	}
@@ -318,7 +332,7 @@ func eventAttrs(ev *debrief.Event) string {
 	return strings.Join(a, " ")
 }
 
-func writeActions(bw *bufio.Writer, actions []*debrief.Action, head string) error {
+func writeActions(bw *bufio.Writer, actions []*debrief.Action, loc *time.Location, head string) error {
 	bw.WriteString(actionsMarker + "\n")
 	bw.WriteString(head)
 	for _, a := range actions {
@@ -351,8 +365,15 @@ func writeActions(bw *bufio.Writer, actions []*debrief.Action, head string) erro
 			field(bw, "status", string(a.Status))
 		}
 		field(bw, "ticket", a.TicketURL)
+		field(bw, "ticket key", a.TicketKey)
 		field(bw, "done when", a.DefinitionOfDone)
 		field(bw, "drop reason", a.DropReason)
+		field(bw, "dropped by", a.DroppedBy)
+		if a.VerifiedAt != nil {
+			field(bw, "verified", a.VerifiedAt.In(loc).Format(time.RFC3339Nano))
+		}
+		field(bw, "verified by", a.VerifiedBy)
+		field(bw, "verified note", a.VerifiedNote)
 		field(bw, "addresses", strings.Join(a.Addresses, ", "))
 		field(bw, "description", a.Description)
 	}
