@@ -17,6 +17,13 @@ import (
 // reopened and closed again counts as open in between only from the
 // history, which these figures do not read.
 
+// DefaultMetricsWeeks and MaxMetricsWeeks bound how far back the weekly
+// backlog goes: half a year unless asked, five years at most.
+const (
+	DefaultMetricsWeeks = 26
+	MaxMetricsWeeks     = 260
+)
+
 // completionDays are the windows of the completion rates.
 var completionDays = []int{30, 60, 90}
 
@@ -27,10 +34,14 @@ func (s *Service) FollowupMetrics(ctx context.Context, team *string, weeks int) 
 	if err != nil {
 		return nil, err
 	}
-	if weeks <= 0 || weeks > 260 {
-		return nil, debrief.FieldError("weeks", "must be from 1 to 260 (got %d).", weeks)
+	if weeks <= 0 || weeks > MaxMetricsWeeks {
+		return nil, debrief.FieldError("weeks", "must be from 1 to %d (got %d).", MaxMetricsWeeks, weeks)
 	}
-	f := debrief.ActionFilter{Limit: store.MaxLimit, FollowupFilter: debrief.FollowupFilter{Team: team, Visible: actionVisibility(a)}}
+	visible, err := seeFollowupMetrics(a)
+	if err != nil {
+		return nil, err
+	}
+	f := debrief.ActionFilter{Limit: store.MaxLimit, FollowupFilter: debrief.FollowupFilter{Team: team, Visible: visible}}
 	items, err := findAll(func(offset int) ([]*debrief.Action, int, error) {
 		g := f
 		g.Offset = offset
