@@ -66,6 +66,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ActionDelete", testActionDelete},
 		{"ActionFollowupColumns", testActionFollowupColumns},
 		{"ActionLinks", testActionLinks},
+		{"ActionStatusMoves", testActionStatusMoves},
 		{"ActionBoardFilters", testActionBoardFilters},
 		{"JobsEnqueueClaimFinish", testJobsEnqueueClaimFinish},
 		{"JobsConcurrentClaims", testJobsConcurrentClaims},
