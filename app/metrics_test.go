@@ -108,7 +108,7 @@ func TestFollowupBacklogReopened(t *testing.T) {
 		e.clock.Advance(14 * day)
 		move(debrief.ActionInProgress) // day 21: reopened
 		e.clock.Advance(14 * day)
-		move(debrief.ActionDone) // day 35: closed again
+		move(debrief.ActionDone)  // day 35: closed again
 		e.clock.Advance(21 * day) // day 56
 
 		m, err := svc.FollowupMetrics(ctx, nil, 9)
