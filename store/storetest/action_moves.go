@@ -54,3 +54,19 @@ func testActionStatusMoves(t *testing.T, s store.Store) {
 		t.Fatalf("moves of nothing: %s", dump(none))
 	}
 }
+
+// FollowupFilter.SyncPending keeps the items waiting for their tracker.
+func testActionSyncPendingFilter(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	inc := newIncident(t, s, "Pending")
+	a := newAction(t, s, inc.ID, "waiting")
+	newAction(t, s, inc.ID, "in step")
+	a.SyncState, a.SyncError = debrief.SyncPending, "tracker answered 503"
+	noErr(t, s.UpdateAction(ctx, a), "UpdateAction")
+	got, total, err := s.FindActions(ctx, debrief.ActionFilter{IncidentID: &inc.ID, Limit: 10,
+		FollowupFilter: debrief.FollowupFilter{SyncPending: true}})
+	noErr(t, err, "FindActions")
+	if total != 1 || len(got) != 1 || got[0].ID != a.ID {
+		t.Fatalf("sync pending: %d %s", total, dump(got))
+	}
+}

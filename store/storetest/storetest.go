@@ -67,6 +67,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ActionFollowupColumns", testActionFollowupColumns},
 		{"ActionLinks", testActionLinks},
 		{"ActionStatusMoves", testActionStatusMoves},
+		{"ActionSyncPendingFilter", testActionSyncPendingFilter},
 		{"ActionBoardFilters", testActionBoardFilters},
 		{"JobsEnqueueClaimFinish", testJobsEnqueueClaimFinish},
 		{"JobsConcurrentClaims", testJobsConcurrentClaims},
