@@ -69,6 +69,10 @@ func TestGitHubCreateAnswerLost(t *testing.T) {
 	if n := posts.Load(); n != 1 {
 		t.Fatalf("%d issues filed, want 1", n)
 	}
+	hist, err := e.svc.FindActionHistory(e.ctx, a.IncidentID, a.ID)
+	if err != nil || !strings.Contains(hist[len(hist)-1].Note, "found in github: an earlier attempt made it but its answer was lost") {
+		t.Fatalf("history: %v %+v", err, hist[len(hist)-1])
+	}
 	gh.mu.Lock()
 	q := query
 	gh.mu.Unlock()

@@ -139,13 +139,14 @@ func (s *Syncer) create(ctx context.Context, j *store.Job) error {
 			s.log.Info("tracker: the ticket an earlier attempt made is taken, not filed again", "action", a.ID, "ticket", t.Key)
 		}
 	}
-	if !found {
-		if t, err = c.Create(ctx, nt); err != nil {
-			return s.failed(ctx, a, err)
-		}
+	note := ""
+	if found {
+		note = fmt.Sprintf("Ticket %s found in %s: an earlier attempt made it but its answer was lost; not filed again", t.Key, c.Name())
+	} else if t, err = c.Create(ctx, nt); err != nil {
+		return s.failed(ctx, a, err)
 	}
 	_, err = s.svc.ApplyTicketSync(ctx, a.IncidentID, a.ID, app.TicketSync{Tracker: c.Name(), URL: t.URL, Key: t.Key,
-		State: t.State, Status: s.states.Map(c.Name(), t), UpdatedAt: t.UpdatedAt})
+		State: t.State, Status: s.states.Map(c.Name(), t), UpdatedAt: t.UpdatedAt, Note: note})
 	return err
 }
 
