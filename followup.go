@@ -44,6 +44,9 @@ type FollowupFilter struct {
 	Ticket *string
 	// LinkedTo keeps the items another retrospective links as recurring.
 	LinkedTo *int64
+	// SyncPending keeps the items whose last exchange with their tracker
+	// failed and is being retried ("sync pending").
+	SyncPending bool
 	// ByDue lists by due date (undated last) instead of by incident.
 	ByDue bool
 	// Visible limits the list to what one actor may read; the rules set

@@ -92,6 +92,7 @@ func New(svc *app.Service, logger *slog.Logger) *Handler {
 		{"PATCH " + Prefix + "/incidents/{id}/actions/{actionID}", h.updateAction},
 		{"DELETE " + Prefix + "/incidents/{id}/actions/{actionID}", h.deleteAction},
 		{"GET " + Prefix + "/actions", h.listActions},
+		{"GET " + Prefix + "/actions/metrics", h.actionMetrics},
 
 		{"GET " + Prefix + "/people", h.listPeople},
 		{"POST " + Prefix + "/people", h.createPerson},

@@ -11,7 +11,7 @@ import (
 // item's history, and the recurring items a retrospective links.
 
 // followupParams are the board's filters of GET /actions.
-var followupParams = []string{"team", "priority", "severity", "service", "overdue", "due_before", "ticket", "sort"}
+var followupParams = []string{"team", "priority", "severity", "service", "overdue", "due_before", "ticket", "sort", "sync"}
 
 // followupFilter reads the board's filters; errors stay in q.
 func followupFilter(q *query) debrief.FollowupFilter {
@@ -28,6 +28,9 @@ func followupFilter(q *query) debrief.FollowupFilter {
 			q.fail("due_before", "must be a date as YYYY-MM-DD (got %q).", clip(*d))
 		}
 		f.DueBefore = d
+	}
+	if s := q.oneOf("sync", []string{"pending"}); s != nil {
+		f.SyncPending = true
 	}
 	if s := q.oneOf("sort", []string{"incident", "due"}); s != nil {
 		f.ByDue = *s == "due"

@@ -370,3 +370,13 @@ func syncTickets(a *debrief.Actor) error {
 func receiveAlerts(a *debrief.Actor) error {
 	return canWrite(a)
 }
+
+// seeFollowupMetrics decides whether a may read the follow-through metrics
+// (the metrics page and GET /api/v1/actions/metrics): every signed-in
+// actor, read-only tokens included, as for the follow-up board; the figures
+// are computed over the items a may read, so it returns that visibility
+// (nil: all). Asking for a team one is not in is not refused: its figures
+// are those of its items one may read (organisation-visible ones, or none).
+func seeFollowupMetrics(a *debrief.Actor) (*debrief.ActionVisibility, error) {
+	return actionVisibility(a), nil
+}

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"fmt"
 	"math"
 	"testing"
 	"time"
@@ -78,5 +79,61 @@ func TestFollowupMetrics(t *testing.T) {
 		}
 		_, err = svc.FollowupMetrics(ctx, nil, 0)
 		wantField(t, err, "weeks")
+	})
+}
+
+// An item closed, reopened and closed again counts as open while it was
+// reopened, from its history; the last close alone would count it open
+// from its creation to its last close.
+func TestFollowupBacklogReopened(t *testing.T) {
+	run(t, func(t *testing.T, e *env) {
+		ctx, svc := e.sys, e.svc
+		inc := mustIncident(t, e)
+		a := &debrief.Action{IncidentID: inc.ID, Title: "Add a canary stage"}
+		if err := svc.CreateAction(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		move := func(st debrief.ActionStatus) {
+			cur, err := svc.FindActionByID(ctx, inc.ID, a.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := svc.UpdateAction(ctx, inc.ID, a.ID, debrief.ActionUpdate{Status: &st, Version: cur.Version}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		day := 24 * time.Hour
+		e.clock.Advance(7 * day)
+		move(debrief.ActionDone) // day 7
+		e.clock.Advance(14 * day)
+		move(debrief.ActionInProgress) // day 21: reopened
+		e.clock.Advance(14 * day)
+		move(debrief.ActionDone)  // day 35: closed again
+		e.clock.Advance(21 * day) // day 56
+
+		m, err := svc.FollowupMetrics(ctx, nil, 9)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The ends of days 0, 7, 14, ..., 56.
+		want := []int{1, 0, 0, 1, 1, 0, 0, 0, 0}
+		var got []int
+		for _, p := range m.Backlog {
+			got = append(got, p.Open)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("backlog %v, want %v (%+v)", got, want, m.Backlog)
+		}
+
+		// Reopened and still open: open from the reopening on.
+		e.clock.Advance(day)
+		move(debrief.ActionInProgress) // day 57
+		m, err = svc.FollowupMetrics(ctx, nil, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Backlog[0].Open != 0 || m.Backlog[1].Open != 1 {
+			t.Fatalf("reopened: %+v", m.Backlog)
+		}
 	})
 }

@@ -31,6 +31,9 @@ type TicketSync struct {
 	State     string
 	Status    debrief.ActionStatus
 	UpdatedAt time.Time
+	// Note, when set, is what the history says of a sync that decided
+	// nothing (instead of "Synced with ...").
+	Note string
 }
 
 // SyncResult says what a sync did.
@@ -106,6 +109,9 @@ func (s *Service) ApplyTicketSync(ctx context.Context, incidentID, id int64, ts 
 	ch := changeOf(a, &old, act, &res.Note)
 	if ch.Note == "" {
 		ch.Note = "Synced with " + ts.Tracker + " " + key
+		if ts.Note != "" {
+			ch.Note = ts.Note
+		}
 	}
 	if err := s.store.UpdateActionLogged(ctx, act, ch); err != nil {
 		return nil, err

@@ -143,6 +143,9 @@ type Store interface {
 	CreateActionLogged(ctx context.Context, a *debrief.Action, ch *debrief.ActionChange) error
 	UpdateActionLogged(ctx context.Context, a *debrief.Action, ch *debrief.ActionChange) error
 	FindActionHistory(ctx context.Context, incidentID, id int64) ([]*debrief.ActionChange, error)
+	// FindActionStatusMoves lists the history entries of the items ids
+	// whose status changed (creations included), by item, oldest first.
+	FindActionStatusMoves(ctx context.Context, ids []int64) ([]*debrief.ActionChange, error)
 	LinkAction(ctx context.Context, incidentID, id int64) error
 	UnlinkAction(ctx context.Context, incidentID, id int64) error
 

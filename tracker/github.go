@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"time"
@@ -49,6 +50,8 @@ type githubIssue struct {
 	State       string    `json:"state"`
 	StateReason *string   `json:"state_reason"`
 	UpdatedAt   time.Time `json:"updated_at"`
+	Body        *string   `json:"body"`
+	PullRequest *struct{} `json:"pull_request"`
 	Repository  *struct {
 		FullName string `json:"full_name"`
 	} `json:"repository"`
@@ -71,6 +74,35 @@ func (g *GitHub) Create(ctx context.Context, t NewTicket) (Ticket, error) {
 		return Ticket{}, err
 	}
 	return out.ticket(g.Repo), nil
+}
+
+// githubFindPages bounds how many pages of 100 issues Find reads: a retry
+// comes minutes after the lost answer, so its issue is among the newest.
+const githubFindPages = 3
+
+// Find lists the repository's issues updated since within ago (every
+// issue created since is among them; the list is read from the database,
+// not the search index, which lags), newest first, and takes the one whose
+// body holds marker.
+func (g *GitHub) Find(ctx context.Context, marker string, within time.Duration) (Ticket, bool, error) {
+	q := url.Values{"state": {"all"}, "sort": {"created"}, "direction": {"desc"}, "per_page": {"100"},
+		"since": {g.c.now().Add(-within).UTC().Format(time.RFC3339)}}
+	for page := 1; page <= githubFindPages; page++ {
+		q.Set("page", strconv.Itoa(page))
+		var out []githubIssue
+		if err := g.c.do(ctx, http.MethodGet, "/repos/"+g.Repo+"/issues?"+q.Encode(), nil, &out); err != nil {
+			return Ticket{}, false, err
+		}
+		for _, i := range out {
+			if i.PullRequest == nil && i.Body != nil && holdsMarker(*i.Body, marker) {
+				return i.ticket(g.Repo), true, nil
+			}
+		}
+		if len(out) < 100 {
+			break
+		}
+	}
+	return Ticket{}, false, nil
 }
 
 func (g *GitHub) path(key string) (repo, path string, err error) {

@@ -2,6 +2,7 @@ package tracker
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -53,7 +54,8 @@ type jiraIssue struct {
 				Key string `json:"key"`
 			} `json:"statusCategory"`
 		} `json:"status"`
-		Updated string `json:"updated"`
+		Updated     string          `json:"updated"`
+		Description json.RawMessage `json:"description"`
 	} `json:"fields"`
 }
 
@@ -100,6 +102,57 @@ func (j *Jira) Create(ctx context.Context, t NewTicket) (Ticket, error) {
 		return Ticket{}, &Error{Tracker: "jira", Msg: "jira created an issue but did not say its key"}
 	}
 	return j.Get(ctx, created.Key)
+}
+
+// Find asks JQL for the project's issues created in the last within,
+// newest first, and takes the one whose description holds marker. The
+// enhanced search (GET /rest/api/3/search/jql) is the one Jira Cloud keeps.
+func (j *Jira) Find(ctx context.Context, marker string, within time.Duration) (Ticket, bool, error) {
+	jql := fmt.Sprintf(`project = "%s" AND created >= -%dm ORDER BY created DESC`,
+		strings.ReplaceAll(j.Project, `"`, `\"`), int(within.Minutes())+1)
+	q := url.Values{"jql": {jql}, "fields": {"status,updated,description"}, "maxResults": {"100"}}
+	var out struct {
+		Issues []jiraIssue `json:"issues"`
+	}
+	if err := j.c.do(ctx, http.MethodGet, "/rest/api/3/search/jql?"+q.Encode(), nil, &out); err != nil {
+		return Ticket{}, false, err
+	}
+	for i := range out.Issues {
+		if holdsMarker(adfText(out.Issues[i].Fields.Description), marker) {
+			return j.ticket(&out.Issues[i]), true, nil
+		}
+	}
+	return Ticket{}, false, nil
+}
+
+// adfText is the text of an Atlassian Document (or of a plain string, as
+// older sites answer), its text nodes joined by newlines.
+func adfText(raw json.RawMessage) string {
+	var v any
+	if json.Unmarshal(raw, &v) != nil {
+		return ""
+	}
+	var b strings.Builder
+	var walk func(any)
+	walk = func(v any) {
+		switch n := v.(type) {
+		case string:
+			b.WriteString(n + "\n")
+		case map[string]any:
+			if t, ok := n["text"].(string); ok {
+				b.WriteString(t + "\n")
+			}
+			if c, ok := n["content"]; ok {
+				walk(c)
+			}
+		case []any:
+			for _, c := range n {
+				walk(c)
+			}
+		}
+	}
+	walk(v)
+	return b.String()
 }
 
 // Get reads the issue's status.

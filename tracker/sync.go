@@ -124,14 +124,35 @@ func (s *Syncer) create(ctx context.Context, j *store.Job) error {
 	if err != nil {
 		return err
 	}
-	t, err := c.Create(ctx, s.newTicket(inc, a))
-	if err != nil {
+	nt := s.newTicket(inc, a)
+	var t Ticket
+	found := false
+	if j.Attempts > 1 {
+		// An earlier attempt may have made the ticket and lost the answer
+		// (a time-out after the request reached the tracker): take that
+		// one rather than file a second.
+		within := max(s.now().Sub(j.CreatedAt), 0) + findMargin
+		if t, found, err = c.Find(ctx, nt.Marker, within); err != nil {
+			return s.failed(ctx, a, err)
+		}
+		if found {
+			s.log.Info("tracker: the ticket an earlier attempt made is taken, not filed again", "action", a.ID, "ticket", t.Key)
+		}
+	}
+	note := ""
+	if found {
+		note = fmt.Sprintf("Ticket %s found in %s: an earlier attempt made it but its answer was lost; not filed again", t.Key, c.Name())
+	} else if t, err = c.Create(ctx, nt); err != nil {
 		return s.failed(ctx, a, err)
 	}
 	_, err = s.svc.ApplyTicketSync(ctx, a.IncidentID, a.ID, app.TicketSync{Tracker: c.Name(), URL: t.URL, Key: t.Key,
-		State: t.State, Status: s.states.Map(c.Name(), t), UpdatedAt: t.UpdatedAt})
+		State: t.State, Status: s.states.Map(c.Name(), t), UpdatedAt: t.UpdatedAt, Note: note})
 	return err
 }
+
+// findMargin widens the window a retry searches, for clocks that disagree
+// between Debrief and the tracker.
+const findMargin = time.Hour
 
 func (s *Syncer) newTicket(inc *debrief.Incident, a *debrief.Action) NewTicket {
 	var b strings.Builder
@@ -141,14 +162,14 @@ func (s *Syncer) newTicket(inc *debrief.Incident, a *debrief.Action) NewTicket {
 	if a.DefinitionOfDone != "" {
 		b.WriteString("Definition of done: " + a.DefinitionOfDone + "\n\n")
 	}
-	fmt.Fprintf(&b, "A recommendation from the retrospective of incident #%d, %q: %s/incidents/%d#action-%d\n\n",
-		inc.ID, inc.Title, s.PublicURL, inc.ID, a.ID)
+	back := fmt.Sprintf("%s/incidents/%d#action-%d", s.PublicURL, inc.ID, a.ID)
+	fmt.Fprintf(&b, "A recommendation from the retrospective of incident #%d, %q: %s\n\n", inc.ID, inc.Title, back)
 	b.WriteString("Filed by Debrief; its status is kept in step with this ticket.")
 	labels := append([]string{}, s.Labels...)
 	if a.Priority != "" {
 		labels = append(labels, "priority:"+a.Priority)
 	}
-	return NewTicket{Title: a.Title, Body: b.String(), Labels: labels}
+	return NewTicket{Title: a.Title, Body: b.String(), Labels: labels, Marker: back}
 }
 
 // failed marks the item "sync pending" with why, and tells the runner

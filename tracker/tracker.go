@@ -46,6 +46,10 @@ type NewTicket struct {
 	// link back to the retrospective.
 	Body   string
 	Labels []string
+	// Marker is text in Body that only this item's ticket holds (the link
+	// back to the item): Find looks for it to tell whether an earlier
+	// attempt made the ticket after all.
+	Marker string
 }
 
 // Client is one tracker.
@@ -55,6 +59,11 @@ type Client interface {
 	// Owns reports whether a ticket key is this tracker's.
 	Owns(key string) bool
 	Create(ctx context.Context, t NewTicket) (Ticket, error)
+	// Find looks among the tickets created in the last within for one
+	// whose body holds marker: a creation whose answer was lost (a time-out
+	// after the request reached the tracker) made it, and a retry must
+	// take it rather than file a second one.
+	Find(ctx context.Context, marker string, within time.Duration) (Ticket, bool, error)
 	Get(ctx context.Context, key string) (Ticket, error)
 	// Move brings the ticket to the state that stands for status.
 	Move(ctx context.Context, key string, status debrief.ActionStatus) (Ticket, error)
@@ -246,4 +255,26 @@ func (m StateMap) Map(tracker string, t Ticket) debrief.ActionStatus {
 		}
 	}
 	return ""
+}
+
+// holdsMarker reports whether text holds marker as a whole: not followed
+// by a letter or digit, so that the link back to item 1 is not found in
+// the ticket of item 10.
+func holdsMarker(text, marker string) bool {
+	for i := 0; marker != ""; {
+		j := strings.Index(text[i:], marker)
+		if j < 0 {
+			return false
+		}
+		end := i + j + len(marker)
+		if end == len(text) || !isWordByte(text[end]) {
+			return true
+		}
+		i = i + j + 1
+	}
+	return false
+}
+
+func isWordByte(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == '-'
 }

@@ -17,7 +17,10 @@ import (
 	"github.com/debrief-oss/debrief/app"
 	"github.com/debrief-oss/debrief/jobs"
 	"github.com/debrief-oss/debrief/store"
+	"github.com/debrief-oss/debrief/store/postgres"
+	"github.com/debrief-oss/debrief/store/postgres/pgtest"
 	"github.com/debrief-oss/debrief/store/sqlite"
+	"github.com/debrief-oss/debrief/store/sqlstore"
 	"github.com/debrief-oss/debrief/tracker"
 )
 
@@ -110,9 +113,24 @@ type env struct {
 
 func newEnv(t *testing.T, clients ...tracker.Client) *env {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "t.db"))
-	if err != nil {
-		t.Fatal(err)
+	// SQLite, or PostgreSQL when DEBRIEF_TEST_POSTGRES names one (a schema
+	// of the test's own), as the other packages' tests.
+	var st interface {
+		store.Store
+		SetNow(func() time.Time)
+	}
+	if dsn := os.Getenv("DEBRIEF_TEST_POSTGRES"); dsn != "" {
+		pg, err := postgres.Open(ctx, pgtest.FreshSchema(t, dsn))
+		if err != nil {
+			t.Fatal(err)
+		}
+		st = nowSetter{pg, pg.DB}
+	} else {
+		lite, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "t.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		st = nowSetter{lite, lite.DB}
 	}
 	t.Cleanup(func() { st.Close() })
 	if err := st.Migrate(ctx); err != nil {
@@ -120,7 +138,7 @@ func newEnv(t *testing.T, clients ...tracker.Client) *env {
 	}
 	e := &env{t: t, st: st, now: time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC), ctx: debrief.WithActor(ctx, debrief.SystemActor)}
 	clock := func() time.Time { return e.now }
-	st.DB.Now = clock
+	st.SetNow(clock)
 	e.svc = app.New(st, app.WithClock(clock))
 	e.runner = jobs.New(st, jobs.WithClock(clock))
 	e.sync = tracker.NewSyncer(e.svc, e.runner, nil, "https://debrief.example.com", nil, clients...)
@@ -200,6 +218,11 @@ func TestGitHubSync(t *testing.T) {
 		}
 		w.WriteHeader(fixture[0].Status)
 		w.Write(fixture[0].Response)
+	}
+	// A retry first looks for the issue an earlier attempt may have made:
+	// none was made here.
+	gh.routes["GET /repos/octokit-fixture-org/add-labels-to-issue/issues"] = func(w http.ResponseWriter, r *http.Request, _ []byte) {
+		w.Write([]byte("[]"))
 	}
 	gh.routes["GET /repos/octokit-fixture-org/add-labels-to-issue/issues/1"] = func(w http.ResponseWriter, r *http.Request, _ []byte) {
 		gh.mu.Lock()
@@ -463,3 +486,11 @@ func TestJiraSync(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// nowSetter is a store whose clock the test sets.
+type nowSetter struct {
+	store.Store
+	db *sqlstore.DB
+}
+
+func (n nowSetter) SetNow(f func() time.Time) { n.db.Now = f }

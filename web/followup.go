@@ -36,11 +36,17 @@ type boardPage struct {
 	// TableURL and BoardURL are this board with the other view.
 	TableURL, BoardURL string
 	Overdue, Pending   int
+	// PendingAll counts the items sync pending on the team's board (all
+	// filters but the team's left out), for the notice at the top;
+	// PendingURL lists them.
+	PendingAll int
+	PendingURL string
 }
 
 type boardFilter struct {
 	Team, Owner, Status, Priority, Severity, Service, Ticket, View string
 	Overdue                                                        bool
+	SyncPending                                                    bool
 }
 
 type boardColumn struct {
@@ -64,6 +70,7 @@ func (h *Handler) showBoard(w http.ResponseWriter, r *http.Request) error {
 		Team: strings.TrimSpace(q.Get("team")), Owner: q.Get("owner"), Status: q.Get("status"),
 		Priority: q.Get("priority"), Severity: q.Get("severity"), Service: strings.TrimSpace(q.Get("service")),
 		Ticket: strings.TrimSpace(q.Get("ticket")), View: q.Get("view"), Overdue: q.Get("overdue") == "1",
+		SyncPending: q.Get("sync") == "pending",
 	}
 	if bf.View != "board" {
 		bf.View = "table"
@@ -86,6 +93,7 @@ func (h *Handler) showBoard(w http.ResponseWriter, r *http.Request) error {
 		t := true
 		f.Overdue = &t
 	}
+	f.SyncPending = bf.SyncPending
 	if id, err := strconv.ParseInt(bf.Owner, 10, 64); err == nil && id > 0 {
 		f.OwnerID = &id
 	} else {
@@ -162,6 +170,9 @@ func (h *Handler) showBoard(w http.ResponseWriter, r *http.Request) error {
 		p.Columns = append(p.Columns, col)
 	}
 	p.TableURL, p.BoardURL = boardURL(q, "table"), boardURL(q, "board")
+	if err := h.countPending(r, p); err != nil {
+		return err
+	}
 	h.render(w, r, http.StatusOK, "board", p)
 	return nil
 }

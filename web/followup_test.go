@@ -38,6 +38,16 @@ func TestFollowupBoard(t *testing.T) {
 		"Search index lag", `href="/incidents/`+itoa(s.inc.ID)+`#action-`+itoa(a.ID)+`"`,
 		"<strong>Sync pending:</strong> Jira answered 503 Service Unavailable; retrying in 2m", "1 sync pending",
 		"<strong>4</strong> items", "OPS-812")
+	// The count at the top, whatever the other filters, with a link to them.
+	contains(t, body, `<strong>1 item sync pending</strong>`, `<a href="/actions?sync=pending">Show it</a>`)
+	body = e.page("/actions?sync=pending")
+	contains(t, body, "<strong>1</strong> item", "Jira answered 503", `name="sync" value="pending" checked`, `<strong>1 item sync pending</strong>`)
+	lacks(t, body, "Alert on &lt;index&gt; lag", "Show it</a>")
+	body = e.page("/actions?team=payments&status=done")
+	contains(t, body, `<strong>1 item sync pending</strong>`, `<a href="/actions?sync=pending&amp;team=payments">Show it</a>`)
+	lacks(t, body, "Jira answered 503")
+	body = e.page("/actions?team=search")
+	lacks(t, body, "sync pending</strong>")
 	// Filters are a GET query: a link to share.
 	body = e.page("/actions?team=search&overdue=1")
 	contains(t, body, "Alert on &lt;index&gt; lag", "<strong>1</strong> item", `<option value="search" selected>Search</option>`,

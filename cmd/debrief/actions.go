@@ -14,8 +14,8 @@ import (
 )
 
 // runActions lists action items across incidents from the server's command
-// line: the follow-up board as text or JSON, and the way back from a ticket
-// to the retrospective that made it.
+// line: the follow-up board as text, JSON or CSV, and the way back from a
+// ticket to the retrospective that made it.
 //
 //	debrief actions --overdue --team payments
 //	debrief actions --ticket OPS-123
@@ -32,6 +32,7 @@ func runActions(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	ticket := fs.String("ticket", "", "only the item tracked by this ticket: a key (OPS-123, owner/repo#12) or its URL")
 	incident := fs.Int64("incident", 0, "only this incident's items")
 	asJSON := fs.Bool("json", false, "write JSON (an array of action items) instead of a table")
+	format := fs.String("format", "table", "table, json (an array of action items) or csv (one row per item, for spreadsheets)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: debrief actions [flags]")
 		fs.PrintDefaults()
@@ -41,6 +42,14 @@ func runActions(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	if fs.NArg() != 0 {
 		return usageError{fmt.Sprintf("actions takes flags only (got %q)", fs.Arg(0))}
+	}
+	switch *format {
+	case "table", "json", "csv":
+	default:
+		return usageError{fmt.Sprintf("--format %q: want table, json or csv", *format)}
+	}
+	if *asJSON {
+		*format = "json"
 	}
 	f := debrief.ActionFilter{Limit: 1000, FollowupFilter: debrief.FollowupFilter{ByDue: true}}
 	opt := func(s string) *string {
@@ -99,7 +108,10 @@ func runActions(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		}
 		f.Offset = len(items)
 	}
-	if *asJSON {
+	if *format == "csv" {
+		return writeActionCSV(stdout, svc, sys, items)
+	}
+	if *format == "json" {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		if items == nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"path/filepath"
 	"strings"
@@ -47,6 +48,7 @@ func TestActionsCommand(t *testing.T) {
 			TicketURL: "https://acme.atlassian.net/browse/OPS-123"},
 		{IncidentID: pay.ID, Title: "Canary deploys", DueDate: "2999-01-01"},
 		{IncidentID: search.ID, Title: "Raise the search timeout", DueDate: "2020-01-01"},
+		{IncidentID: pay.ID, Title: `=HYPERLINK("http://evil.example")`, DueDate: "2999-01-02"},
 	} {
 		if err := svc.CreateAction(sys, a); err != nil {
 			t.Fatal(err)
@@ -89,6 +91,32 @@ func TestActionsCommand(t *testing.T) {
 	}
 	if out, err = runIt("--ticket", "OPS-999"); err != nil || !strings.Contains(out, "No action items match.") {
 		t.Fatalf("unknown ticket: %v %s", err, out)
+	}
+	// CSV for a spreadsheet: a header, whole values, formulas defused.
+	out, err = runIt("--team", "payments", "--format", "csv")
+	if err != nil {
+		t.Fatal(err, out)
+	}
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatalf("--format csv: %v\n%s", err, out)
+	}
+	if len(rows) != 4 || strings.Join(rows[0][:7], ",") != "incident_id,incident_title,team,severity,action_id,title,status" {
+		t.Fatalf("--format csv:\n%s", out)
+	}
+	first := map[string]string{}
+	for i, h := range rows[0] {
+		first[h] = rows[1][i]
+	}
+	if first["title"] != "Alert on card\terror rate" || first["ticket_key"] != "OPS-123" || first["overdue"] != "true" ||
+		first["owner"] != "Ada Lovelace" || first["team"] != "payments" || first["due_date"] != "2020-02-01" {
+		t.Fatalf("first row: %v", first)
+	}
+	if rows[3][5] != "'=HYPERLINK(\"http://evil.example\")" {
+		t.Fatalf("formula not defused: %q", rows[3][5])
+	}
+	if _, err = runIt("--format", "xml"); exitCode(err) != 2 {
+		t.Fatalf("bad format: %v", err)
 	}
 	if _, err = runIt("--status", "finished"); exitCode(err) != 2 {
 		t.Fatalf("bad status: %v", err)

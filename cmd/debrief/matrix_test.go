@@ -293,6 +293,9 @@ var matrix = map[string]matrixEntry{
 	"DELETE /api/v1/incidents/{id}/actions/{actionID}": {
 		team: "U A A A F H F", org: "U A A A F F F", restricted: "U A A F F H F"},
 	"GET /api/v1/actions": {team: "U A A A A A A"}, // filtered to what each may read
+	// The follow-through metrics, like their page: everyone signed in,
+	// over the items each may read (seeFollowupMetrics).
+	"GET /api/v1/actions/metrics": {team: "U A A A A A A"},
 	"GET /api/v1/incidents/{id}/actions/{actionID}/history": {
 		team: "U A A A A H A", org: "U A A A A A A", restricted: "U A A F F H F"},
 	// Asking for a ticket changes the item; without a tracker configured

@@ -174,6 +174,9 @@ func followupWhere(w *where, f *debrief.FollowupFilter) {
 	if f.Ticket != nil {
 		w.add("(a.ticket_key = ? OR a.ticket_url = ?)", *f.Ticket, *f.Ticket)
 	}
+	if f.SyncPending {
+		w.add("a.sync_state = ?", string(debrief.SyncPending))
+	}
 	if f.LinkedTo != nil {
 		w.add("EXISTS (SELECT 1 FROM action_links l WHERE l.action_id = a.id AND l.incident_id = ?)", *f.LinkedTo)
 	}

@@ -66,6 +66,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ActionDelete", testActionDelete},
 		{"ActionFollowupColumns", testActionFollowupColumns},
 		{"ActionLinks", testActionLinks},
+		{"ActionStatusMoves", testActionStatusMoves},
+		{"ActionSyncPendingFilter", testActionSyncPendingFilter},
 		{"ActionBoardFilters", testActionBoardFilters},
 		{"JobsEnqueueClaimFinish", testJobsEnqueueClaimFinish},
 		{"JobsConcurrentClaims", testJobsConcurrentClaims},
