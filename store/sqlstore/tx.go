@@ -13,6 +13,11 @@ import (
 // fn's error is returned as is (not wrapped), so that callers can still
 // classify a driver error after the rollback; see missingRef.
 func (db *DB) inTx(ctx context.Context, fn func(tx runner) error) (err error) {
+	if db.tx != nil {
+		// Already in the transaction of InTx: a savepoint keeps this
+		// write all or nothing within it.
+		return db.inSavepoint(ctx, fn)
+	}
 	tx, err := db.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return err

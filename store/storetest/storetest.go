@@ -77,6 +77,11 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"PersonFilters", testPersonFilters},
 		{"PersonDeleteClearsReferences", testPersonDeleteClearsReferences},
 
+		{"TxCommits", testTxCommits},
+		{"TxRollsBack", testTxRollsBack},
+		{"TxCallFailsAlone", testTxCallFailsAlone},
+		{"TxRefusesStoreCalls", testTxRefusesStoreCalls},
+
 		{"IncidentVisibility", testIncidentVisibility},
 		{"IncidentVisibleFilter", testIncidentVisibleFilter},
 		{"RetrospectiveRestricted", testRetrospectiveRestricted},
