@@ -101,6 +101,15 @@ func (s *Service) append(ctx context.Context, a *debrief.Actor, e *debrief.Audit
 	e.ActorID = a.UserID()
 	e.Actor = a.Name()
 	e.Address = address(ctx, a)
+	if s.denials != nil && e.Outcome == debrief.AuditDenied {
+		*s.denials = append(*s.denials, e)
+		return
+	}
+	s.appendEntry(ctx, e)
+}
+
+// appendEntry writes a filled entry, logging a failure.
+func (s *Service) appendEntry(ctx context.Context, e *debrief.AuditEntry) {
 	// The change is made: a caller that has gone away since must not cost
 	// its record.
 	if err := s.store.AppendAudit(context.WithoutCancel(ctx), e); err != nil {

@@ -11,13 +11,31 @@ import (
 // ImportReport stores a whole retrospective read from a file: the incident,
 // its write-up (sections the template has are filled, others added as
 // custom sections), its timeline and its action items. It is all or
-// nothing: when any part is refused, what was already stored is removed
-// again and the error names the part. Access is decided as for creating an
-// incident in rep.Incident.Team.
+// nothing: every part, the people the file adds to the directory and the
+// audit entries of the changes are written in one transaction, rolled back
+// when any part is refused, and the error names the part. Access is
+// decided as for creating an incident in rep.Incident.Team.
 func (s *Service) ImportReport(ctx context.Context, rep *debrief.Report) (*debrief.Incident, error) {
 	if rep == nil || rep.Incident == nil {
 		return nil, debrief.FieldError("incident", "is required.")
 	}
+	var id int64
+	err := s.inTx(ctx, func(tx *Service) error {
+		inc, err := tx.importReport(ctx, rep)
+		if err != nil {
+			return err
+		}
+		id = inc.ID
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.FindIncidentByID(ctx, id)
+}
+
+// importReport is ImportReport inside its transaction.
+func (s *Service) importReport(ctx context.Context, rep *debrief.Report) (*debrief.Incident, error) {
 	inc := *rep.Incident
 	inc.ID, inc.Version = 0, 0
 	// An id in the file is another Debrief's; the people are matched by
@@ -25,7 +43,7 @@ func (s *Service) ImportReport(ctx context.Context, rep *debrief.Report) (*debri
 	inc.CommanderID = nil
 	people := &peopleMatcher{s: s}
 	if err := people.matchIncidentPeople(ctx, &inc); err != nil {
-		return nil, errors.Join(err, people.undo(ctx))
+		return nil, err
 	}
 	template := ""
 	if rep.Retrospective != nil {
@@ -39,16 +57,12 @@ func (s *Service) ImportReport(ctx context.Context, rep *debrief.Report) (*debri
 		}
 	}
 	if err := s.CreateIncident(ctx, &inc, template); err != nil {
-		return nil, errors.Join(err, people.undo(ctx))
+		return nil, err
 	}
 	if err := s.fillImported(ctx, &inc, rep, people); err != nil {
-		// Undo as the system: the importer may create but not delete.
-		if derr := s.store.DeleteIncident(ctx, inc.ID); derr != nil {
-			return nil, errors.Join(err, fmt.Errorf("remove the partly imported incident %d: %w", inc.ID, derr))
-		}
-		return nil, errors.Join(err, people.undo(ctx))
+		return nil, err
 	}
-	return s.FindIncidentByID(ctx, inc.ID)
+	return &inc, nil
 }
 
 func (s *Service) fillImported(ctx context.Context, inc *debrief.Incident, rep *debrief.Report, people *peopleMatcher) error {

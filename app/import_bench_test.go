@@ -49,7 +49,7 @@ func newCountingStore(st store.Store) *countingStore {
 // transaction, and each transaction.
 func (c *countingStore) commits() int64 { return c.writes.Load() + c.txs.Load() }
 
-func (c *countingStore) read()  { c.calls.Add(1) }
+func (c *countingStore) read() { c.calls.Add(1) }
 func (c *countingStore) write() {
 	c.calls.Add(1)
 	if !c.inTx {
@@ -57,14 +57,12 @@ func (c *countingStore) write() {
 	}
 }
 
-/*INTX
 func (c *countingStore) InTx(ctx context.Context, fn func(store.Store) error) error {
 	c.txs.Add(1)
 	return c.Store.InTx(ctx, func(tx store.Store) error {
 		return fn(&countingStore{Store: tx, calls: c.calls, writes: c.writes, txs: c.txs, inTx: true})
 	})
 }
-INTX*/
 
 func (c *countingStore) AppendAudit(ctx context.Context, e *debrief.AuditEntry) error {
 	c.write()
