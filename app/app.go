@@ -39,6 +39,9 @@ type Service struct {
 	// refusals to append once the transaction is over: a rollback must
 	// not take their record with it.
 	denials *[]*debrief.AuditEntry
+	// catCache, set on the Service of one import (import.go), keeps the
+	// teams' fishbone categories read once for every factor of the file.
+	catCache map[string][]string
 }
 
 // Option configures a Service.

@@ -21,6 +21,9 @@ func (s *Service) ImportReport(ctx context.Context, rep *debrief.Report) (*debri
 	}
 	var id int64
 	err := s.inTx(ctx, func(tx *Service) error {
+		// tx is this import's own Service: the categories of the team
+		// cannot change under it, and a file has many factors.
+		tx.catCache = map[string][]string{}
 		inc, err := tx.importReport(ctx, rep)
 		if err != nil {
 			return err
@@ -77,7 +80,14 @@ func (s *Service) fillImported(ctx context.Context, inc *debrief.Incident, rep *
 		return err
 	}
 	if r := rep.Retrospective; r != nil {
+		seen := map[string]bool{}
 		for i, sec := range r.Sections {
+			if seen[sec.Key] {
+				// As the store says of a second section of a key.
+				return &debrief.Error{Code: debrief.ECONFLICT, Field: fmt.Sprintf("sections[%d].key", i),
+					Message: fmt.Sprintf("the file has a section %q already.", sec.Key)}
+			}
+			seen[sec.Key] = true
 			if err := s.importSection(ctx, a, inc.ID, retro, sec); err != nil {
 				return prefixField(fmt.Sprintf("sections[%d]", i), err)
 			}
@@ -149,7 +159,14 @@ func (s *Service) fillImported(ctx context.Context, inc *debrief.Incident, rep *
 func (s *Service) importSection(ctx context.Context, a *debrief.Actor, incidentID int64, retro *debrief.Retrospective, sec *debrief.Section) error {
 	cur := retro.Section(sec.Key)
 	if cur == nil {
-		return s.CreateSection(ctx, incidentID, &debrief.Section{Key: sec.Key, Title: sec.Title, Body: sec.Body})
+		ns := &debrief.Section{Key: sec.Key, Title: sec.Title, Body: sec.Body}
+		if err := s.createSection(ctx, a, incidentID, retro, ns); err != nil {
+			return err
+		}
+		// Kept in the loaded write-up, so that its count of sections
+		// (at most MaxSections) stays true.
+		retro.Sections = append(retro.Sections, ns)
+		return nil
 	}
 	var c checker
 	c.text("body", sec.Body, false, MaxSectionBody)

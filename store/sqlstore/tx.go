@@ -14,9 +14,10 @@ import (
 // classify a driver error after the rollback; see missingRef.
 func (db *DB) inTx(ctx context.Context, fn func(tx runner) error) (err error) {
 	if db.tx != nil {
-		// Already in the transaction of InTx: a savepoint keeps this
-		// write all or nothing within it.
-		return db.inSavepoint(ctx, fn)
+		// Already in the transaction of InTx, whose caller returns on
+		// the first failed call and so rolls this write back with the
+		// rest (see txstore.go for why no savepoint).
+		return fn(db.txRunner())
 	}
 	tx, err := db.writer.BeginTx(ctx, nil)
 	if err != nil {

@@ -10,18 +10,24 @@ import (
 
 // InTx runs fn with a store whose every call is part of one transaction on
 // the writer (see store.Store.InTx). The store given to fn is a copy of db
-// bound to the transaction: write() and read() run on it, and inTx becomes
-// a savepoint in it, so each call stays all or nothing as the contract
-// says, and the whole is committed or rolled back with fn's result.
+// bound to the transaction: write() and read() run on it, and inTx runs its
+// function straight in it. The whole is committed or rolled back with fn's
+// result.
 //
 // Why: a caller that makes many writes (an import: the incident, its
 // sections, analysis, actions and their audit entries) paid one commit per
-// write, and on PostgreSQL each commit is a WAL flush.
+// write, and on PostgreSQL each commit is a WAL flush. Why no savepoint
+// per call: each would be a round trip more, and on PostgreSQL more than
+// 64 subtransactions that wrote, in one transaction, overflow the
+// backend's subtransaction cache and slow every other session's snapshots
+// while the transaction runs; an import of a file with many action items
+// would get there. A failed call fails the transaction instead, which is
+// all its caller needs.
 func (db *DB) InTx(ctx context.Context, fn func(tx store.Store) error) error {
 	if db.tx != nil {
-		// Nested: the same transaction, with a savepoint so that a
-		// refused fn leaves nothing of its own behind.
-		return db.inTx(ctx, func(runner) error { return fn(db) })
+		// Nested (rare, explicit): the same transaction, with a
+		// savepoint so that a refused fn leaves nothing of its own.
+		return db.inSavepoint(ctx, func(runner) error { return fn(db) })
 	}
 	return db.inTx(ctx, func(r runner) error {
 		tx, ok := r.q.(*sql.Tx)

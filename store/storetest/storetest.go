@@ -79,7 +79,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 
 		{"TxCommits", testTxCommits},
 		{"TxRollsBack", testTxRollsBack},
-		{"TxCallFailsAlone", testTxCallFailsAlone},
+		{"TxFailedCall", testTxFailedCall},
+		{"TxNested", testTxNested},
 		{"TxRefusesStoreCalls", testTxRefusesStoreCalls},
 
 		{"IncidentVisibility", testIncidentVisibility},

@@ -90,30 +90,47 @@ func testTxRollsBack(t *testing.T, s store.Store) {
 	newIncident(t, s, "After")
 }
 
-// A call that fails inside the transaction leaves nothing of its own and
-// the transaction usable (on PostgreSQL too): each call keeps its own all
-// or nothing. A nested InTx that fails is undone alone.
-func testTxCallFailsAlone(t *testing.T, s store.Store) {
+// A call that fails inside the transaction keeps its error code, and
+// returning it rolls everything back, on PostgreSQL too (where the
+// transaction is aborted by then).
+func testTxFailedCall(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	var inc *debrief.Incident
+	err := s.InTx(ctx, func(tx store.Store) error {
+		inc = newIncident(t, tx, "Sections")
+		return tx.CreateSection(ctx, inc.ID, &debrief.Section{Key: "summary", Title: "Again"})
+	})
+	wantCode(t, err, debrief.ECONFLICT, "InTx returning a CreateSection with a taken key")
+	if debrief.ErrorField(err) != "key" {
+		t.Fatalf("field %q, want key", debrief.ErrorField(err))
+	}
+	_, err = s.FindIncidentByID(ctx, inc.ID)
+	wantCode(t, err, debrief.ENOTFOUND, "incident of a transaction whose call failed")
+}
+
+// A nested InTx is the same transaction; one that fails is undone alone,
+// and the outer one goes on.
+func testTxNested(t *testing.T, s store.Store) {
 	ctx := t.Context()
 	var inc *debrief.Incident
 	noErr(t, s.InTx(ctx, func(tx store.Store) error {
 		inc = newIncident(t, tx, "Sections")
-		err := tx.CreateSection(ctx, inc.ID, &debrief.Section{Key: "summary", Title: "Again"})
-		wantCode(t, err, debrief.ECONFLICT, "CreateSection with a taken key in a transaction")
-		noErr(t, tx.CreateSection(ctx, inc.ID, &debrief.Section{Key: "kept", Title: "Kept"}), "CreateSection after a failed one")
 		nested := errors.New("nested refused")
-		err = tx.InTx(ctx, func(inner store.Store) error {
+		err := tx.InTx(ctx, func(inner store.Store) error {
 			noErr(t, inner.CreateSection(ctx, inc.ID, &debrief.Section{Key: "undone", Title: "Undone"}), "CreateSection nested")
 			return nested
 		})
 		if !errors.Is(err, nested) {
 			t.Fatalf("nested InTx returned %v", err)
 		}
-		return nil
+		noErr(t, tx.InTx(ctx, func(inner store.Store) error {
+			return inner.CreateSection(ctx, inc.ID, &debrief.Section{Key: "kept", Title: "Kept"})
+		}), "nested InTx")
+		return tx.CreateSection(ctx, inc.ID, &debrief.Section{Key: "after", Title: "After"})
 	}), "InTx")
 	r, err := s.FindRetrospective(ctx, inc.ID)
 	noErr(t, err, "FindRetrospective")
-	if r.Section("kept") == nil || r.Section("undone") != nil || r.Section("summary").Title == "Again" {
+	if r.Section("kept") == nil || r.Section("after") == nil || r.Section("undone") != nil {
 		t.Fatalf("sections after the transaction: %v", sectionKeys(r.Sections))
 	}
 }
