@@ -16,7 +16,10 @@ import (
 //
 // The entry is appended after the change, not in its transaction (the store
 // offers none across calls): when appending fails, the change stands and the
-// failure is logged at error level, so an operator sees the gap.
+// failure is logged at error level, so an operator sees the gap. Inside
+// Service.inTx (tx.go; an import) the entries of changes are written in
+// the transaction, kept or rolled back with the changes, and refusals
+// after it.
 
 type addressKey struct{}
 
