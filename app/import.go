@@ -82,12 +82,19 @@ func (s *Service) fillImported(ctx context.Context, inc *debrief.Incident, rep *
 	if r := rep.Retrospective; r != nil {
 		seen := map[string]bool{}
 		for i, sec := range r.Sections {
-			if seen[sec.Key] {
-				// As the store says of a second section of a key.
-				return &debrief.Error{Code: debrief.ECONFLICT, Field: fmt.Sprintf("sections[%d].key", i),
-					Message: fmt.Sprintf("the file has a section %q already.", sec.Key)}
+			// A second section of a key is refused, as the store refuses
+			// it (the write-up loaded once would otherwise take it as
+			// the first one's). A section without a key gets one from
+			// its title, as in createSection.
+			key := sec.Key
+			if key == "" {
+				key = debrief.Slug(sec.Title, 60)
 			}
-			seen[sec.Key] = true
+			if seen[key] {
+				return &debrief.Error{Code: debrief.ECONFLICT, Field: fmt.Sprintf("sections[%d].key", i),
+					Message: fmt.Sprintf("the file has a section %q already.", key)}
+			}
+			seen[key] = true
 			if err := s.importSection(ctx, a, inc.ID, retro, sec); err != nil {
 				return prefixField(fmt.Sprintf("sections[%d]", i), err)
 			}

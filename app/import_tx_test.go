@@ -91,5 +91,12 @@ func TestImportReportSectionTwice(t *testing.T) {
 				t.Errorf("field %q, want %q", f, want)
 			}
 		}
+		// Sections without keys get theirs from their titles.
+		rep := importable("payments")
+		rep.Retrospective.Sections = append(rep.Retrospective.Sections,
+			&debrief.Section{Title: "Follow-up notes", Body: "a"}, &debrief.Section{Title: "Other notes", Body: "b"})
+		if _, err := e.svc.ImportReport(w.actors["editor"], rep); err != nil {
+			t.Fatal(err)
+		}
 	})
 }
