@@ -134,7 +134,8 @@ func (s *Service) Deny(ctx context.Context, action, detail string) {
 // FindAudit returns audit entries: an incident's to those who may see the
 // incident, everything to organisation admins (and the system). Someone
 // who may see the incident but not its restricted write-up gets the
-// write-up's entries (events, sections, actions, the retrospective)
+// write-up's entries (events, sections, actions, analysis items, the
+// retrospective)
 // without their before and after, which would show the text.
 func (s *Service) FindAudit(ctx context.Context, f debrief.AuditFilter) ([]*debrief.AuditEntry, error) {
 	a, err := actor(ctx)
@@ -169,7 +170,7 @@ func (s *Service) FindAudit(ctx context.Context, f debrief.AuditFilter) ([]*debr
 	if !canSeeRetrospective(a, inc, r) {
 		for _, e := range entries {
 			switch e.ObjectType {
-			case "event", "section", "action", "retrospective":
+			case "event", "section", "action", "retrospective", "analysis_item":
 				e.Before, e.After = nil, nil
 			}
 		}
