@@ -81,6 +81,20 @@ func (s *Service) FindAnalysis(ctx context.Context, incidentID int64) (*debrief.
 
 // categories returns a team's fishbone categories, or the defaults.
 func (s *Service) categories(ctx context.Context, team string) ([]string, error) {
+	if s.catCache != nil {
+		if cats, ok := s.catCache[team]; ok {
+			return slices.Clone(cats), nil
+		}
+		cats, err := s.teamCategories(ctx, team)
+		if err == nil {
+			s.catCache[team] = slices.Clone(cats)
+		}
+		return cats, err
+	}
+	return s.teamCategories(ctx, team)
+}
+
+func (s *Service) teamCategories(ctx context.Context, team string) ([]string, error) {
 	t, err := s.store.FindTeamBySlug(ctx, team)
 	if debrief.ErrorCode(err) == debrief.ENOTFOUND {
 		return slices.Clone(debrief.DefaultFishboneCategories), nil

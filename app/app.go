@@ -34,6 +34,14 @@ type Service struct {
 
 	// tickets queues ticket creation (sync.go); nil without a tracker.
 	tickets TicketQueue
+
+	// denials, set on the Service of a transaction (tx.go), collects the
+	// refusals to append once the transaction is over: a rollback must
+	// not take their record with it.
+	denials *[]*debrief.AuditEntry
+	// catCache, set on the Service of one import (import.go), keeps the
+	// teams' fishbone categories read once for every factor of the file.
+	catCache map[string][]string
 }
 
 // Option configures a Service.

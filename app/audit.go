@@ -16,7 +16,10 @@ import (
 //
 // The entry is appended after the change, not in its transaction (the store
 // offers none across calls): when appending fails, the change stands and the
-// failure is logged at error level, so an operator sees the gap.
+// failure is logged at error level, so an operator sees the gap. Inside
+// Service.inTx (tx.go; an import) the entries of changes are written in
+// the transaction, kept or rolled back with the changes, and refusals
+// after it.
 
 type addressKey struct{}
 
@@ -101,6 +104,15 @@ func (s *Service) append(ctx context.Context, a *debrief.Actor, e *debrief.Audit
 	e.ActorID = a.UserID()
 	e.Actor = a.Name()
 	e.Address = address(ctx, a)
+	if s.denials != nil && e.Outcome == debrief.AuditDenied {
+		*s.denials = append(*s.denials, e)
+		return
+	}
+	s.appendEntry(ctx, e)
+}
+
+// appendEntry writes a filled entry, logging a failure.
+func (s *Service) appendEntry(ctx context.Context, e *debrief.AuditEntry) {
 	// The change is made: a caller that has gone away since must not cost
 	// its record.
 	if err := s.store.AppendAudit(context.WithoutCancel(ctx), e); err != nil {
@@ -122,7 +134,8 @@ func (s *Service) Deny(ctx context.Context, action, detail string) {
 // FindAudit returns audit entries: an incident's to those who may see the
 // incident, everything to organisation admins (and the system). Someone
 // who may see the incident but not its restricted write-up gets the
-// write-up's entries (events, sections, actions, the retrospective)
+// write-up's entries (events, sections, actions, analysis items, the
+// retrospective)
 // without their before and after, which would show the text.
 func (s *Service) FindAudit(ctx context.Context, f debrief.AuditFilter) ([]*debrief.AuditEntry, error) {
 	a, err := actor(ctx)
@@ -157,7 +170,7 @@ func (s *Service) FindAudit(ctx context.Context, f debrief.AuditFilter) ([]*debr
 	if !canSeeRetrospective(a, inc, r) {
 		for _, e := range entries {
 			switch e.ObjectType {
-			case "event", "section", "action", "retrospective":
+			case "event", "section", "action", "retrospective", "analysis_item":
 				e.Before, e.After = nil, nil
 			}
 		}

@@ -11,13 +11,34 @@ import (
 // ImportReport stores a whole retrospective read from a file: the incident,
 // its write-up (sections the template has are filled, others added as
 // custom sections), its timeline and its action items. It is all or
-// nothing: when any part is refused, what was already stored is removed
-// again and the error names the part. Access is decided as for creating an
-// incident in rep.Incident.Team.
+// nothing: every part, the people the file adds to the directory and the
+// audit entries of the changes are written in one transaction, rolled back
+// when any part is refused, and the error names the part. Access is
+// decided as for creating an incident in rep.Incident.Team.
 func (s *Service) ImportReport(ctx context.Context, rep *debrief.Report) (*debrief.Incident, error) {
 	if rep == nil || rep.Incident == nil {
 		return nil, debrief.FieldError("incident", "is required.")
 	}
+	var id int64
+	err := s.inTx(ctx, func(tx *Service) error {
+		// tx is this import's own Service: the categories of the team
+		// cannot change under it, and a file has many factors.
+		tx.catCache = map[string][]string{}
+		inc, err := tx.importReport(ctx, rep)
+		if err != nil {
+			return err
+		}
+		id = inc.ID
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.FindIncidentByID(ctx, id)
+}
+
+// importReport is ImportReport inside its transaction.
+func (s *Service) importReport(ctx context.Context, rep *debrief.Report) (*debrief.Incident, error) {
 	inc := *rep.Incident
 	inc.ID, inc.Version = 0, 0
 	// An id in the file is another Debrief's; the people are matched by
@@ -25,7 +46,7 @@ func (s *Service) ImportReport(ctx context.Context, rep *debrief.Report) (*debri
 	inc.CommanderID = nil
 	people := &peopleMatcher{s: s}
 	if err := people.matchIncidentPeople(ctx, &inc); err != nil {
-		return nil, errors.Join(err, people.undo(ctx))
+		return nil, err
 	}
 	template := ""
 	if rep.Retrospective != nil {
@@ -39,16 +60,12 @@ func (s *Service) ImportReport(ctx context.Context, rep *debrief.Report) (*debri
 		}
 	}
 	if err := s.CreateIncident(ctx, &inc, template); err != nil {
-		return nil, errors.Join(err, people.undo(ctx))
+		return nil, err
 	}
 	if err := s.fillImported(ctx, &inc, rep, people); err != nil {
-		// Undo as the system: the importer may create but not delete.
-		if derr := s.store.DeleteIncident(ctx, inc.ID); derr != nil {
-			return nil, errors.Join(err, fmt.Errorf("remove the partly imported incident %d: %w", inc.ID, derr))
-		}
-		return nil, errors.Join(err, people.undo(ctx))
+		return nil, err
 	}
-	return s.FindIncidentByID(ctx, inc.ID)
+	return &inc, nil
 }
 
 func (s *Service) fillImported(ctx context.Context, inc *debrief.Incident, rep *debrief.Report, people *peopleMatcher) error {
@@ -63,7 +80,21 @@ func (s *Service) fillImported(ctx context.Context, inc *debrief.Incident, rep *
 		return err
 	}
 	if r := rep.Retrospective; r != nil {
+		seen := map[string]bool{}
 		for i, sec := range r.Sections {
+			// A second section of a key is refused, as the store refuses
+			// it (the write-up loaded once would otherwise take it as
+			// the first one's). A section without a key gets one from
+			// its title, as in createSection.
+			key := sec.Key
+			if key == "" {
+				key = debrief.Slug(sec.Title, 60)
+			}
+			if seen[key] {
+				return &debrief.Error{Code: debrief.ECONFLICT, Field: fmt.Sprintf("sections[%d].key", i),
+					Message: fmt.Sprintf("the file has a section %q already.", key)}
+			}
+			seen[key] = true
 			if err := s.importSection(ctx, a, inc.ID, retro, sec); err != nil {
 				return prefixField(fmt.Sprintf("sections[%d]", i), err)
 			}
@@ -135,7 +166,14 @@ func (s *Service) fillImported(ctx context.Context, inc *debrief.Incident, rep *
 func (s *Service) importSection(ctx context.Context, a *debrief.Actor, incidentID int64, retro *debrief.Retrospective, sec *debrief.Section) error {
 	cur := retro.Section(sec.Key)
 	if cur == nil {
-		return s.CreateSection(ctx, incidentID, &debrief.Section{Key: sec.Key, Title: sec.Title, Body: sec.Body})
+		ns := &debrief.Section{Key: sec.Key, Title: sec.Title, Body: sec.Body}
+		if err := s.createSection(ctx, a, incidentID, retro, ns); err != nil {
+			return err
+		}
+		// Kept in the loaded write-up, so that its count of sections
+		// (at most MaxSections) stays true.
+		retro.Sections = append(retro.Sections, ns)
+		return nil
 	}
 	var c checker
 	c.text("body", sec.Body, false, MaxSectionBody)

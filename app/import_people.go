@@ -12,12 +12,11 @@ import (
 // directory, so that an imported retrospective's commander, responders,
 // writer and action owners are the same people as everywhere else: by
 // email first (the surest), then by handle, then by a name only one
-// person has. Someone not in the directory is added to it; those added are
-// remembered so that a refused import removes them again.
+// person has. Someone not in the directory is added to it, in the import's
+// transaction, so that a refused import adds nobody.
 type peopleMatcher struct {
-	s       *Service
-	found   map[string]int64 // by the person's key, for files naming someone twice
-	created []int64
+	s     *Service
+	found map[string]int64 // by the person's key, for files naming someone twice
 }
 
 func personKey(p *debrief.Person) string {
@@ -46,7 +45,6 @@ func (m *peopleMatcher) match(ctx context.Context, p *debrief.Person, field stri
 		if err := m.s.CreatePerson(ctx, np); err != nil {
 			return nil, prefixField(field, err)
 		}
-		m.created = append(m.created, np.ID)
 		id = np.ID
 	}
 	if m.found == nil {
@@ -108,16 +106,6 @@ func (m *peopleMatcher) lookup(ctx context.Context, p *debrief.Person) (int64, e
 		}
 	}
 	return 0, nil
-}
-
-// undo removes the people this import added, after the import was refused.
-func (m *peopleMatcher) undo(ctx context.Context) error {
-	for _, id := range m.created {
-		if err := m.s.store.DeletePerson(ctx, id); err != nil && debrief.ErrorCode(err) != debrief.ENOTFOUND {
-			return fmt.Errorf("remove person %d added by a refused import: %w", id, err)
-		}
-	}
-	return nil
 }
 
 // matchIncidentPeople sets the commander and the responders of inc from

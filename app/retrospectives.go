@@ -161,6 +161,13 @@ func (s *Service) CreateSection(ctx context.Context, incidentID int64, sec *debr
 	if err != nil {
 		return err
 	}
+	return s.createSection(ctx, a, incidentID, r, sec)
+}
+
+// createSection adds sec to r, the write-up of incidentID that a may
+// change (the caller has decided that): validation, the write and its
+// audit entry.
+func (s *Service) createSection(ctx context.Context, a *debrief.Actor, incidentID int64, r *debrief.Retrospective, sec *debrief.Section) error {
 	var c checker
 	if sec.Key == "" {
 		sec.Key = debrief.Slug(sec.Title, 60)

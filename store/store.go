@@ -230,6 +230,22 @@ type Store interface {
 	// prune only what can no longer be scheduled twice.
 	PruneJobs(ctx context.Context, kind string, before time.Time) (int, error)
 
+	// InTx runs fn with a Store whose every call is part of one
+	// transaction on the writer: committed when fn returns nil, rolled
+	// back otherwise, so that what fn wrote through it is undone whole.
+	// Reads through it see the transaction's writes. fn must make all its
+	// calls through the Store it is given (on SQLite the transaction holds
+	// the only writer: a call on the outer Store would wait for it), must
+	// not use it after returning or from several goroutines, and must
+	// return as soon as a call fails: a failed call may have written part
+	// of its work, and on PostgreSQL the transaction refuses further
+	// statements; the rollback removes it. Errors keep their codes, except
+	// that a missing reference may come back as the driver's error rather
+	// than ENOTFOUND (the store cannot look in an aborted transaction).
+	// InTx on it nests: the same transaction, and a nested fn that fails
+	// is undone alone. Migrate and Close on it are refused.
+	InTx(ctx context.Context, fn func(tx Store) error) error
+
 	// Migrate brings the schema up to date; it is safe to run concurrently
 	// from several instances and when already current.
 	Migrate(ctx context.Context) error

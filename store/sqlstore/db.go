@@ -39,6 +39,9 @@ type DB struct {
 	stmts      map[*sql.DB]*stmtCache // prepared statements per handle
 	dialect    Dialect
 	migrations fs.FS
+	// tx is set on the store InTx gives its fn: every call then runs in
+	// that transaction (see txstore.go).
+	tx *sql.Tx
 }
 
 // New returns a store over writer and reader. Every write, and every read
@@ -59,6 +62,10 @@ func New(writer, reader *sql.DB, d Dialect, migrations fs.FS) *DB {
 
 // Ping checks that both handles reach the database.
 func (db *DB) Ping(ctx context.Context) error {
+	if db.tx != nil {
+		_, err := db.tx.ExecContext(ctx, "SELECT 1")
+		return err
+	}
 	if err := db.writer.PingContext(ctx); err != nil {
 		return fmt.Errorf("ping %s: %w", db.dialect.Name, err)
 	}
@@ -72,6 +79,9 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Close closes the handles given to New.
 func (db *DB) Close() error {
+	if db.tx != nil {
+		return errInTx("Close")
+	}
 	var errs []error
 	for _, c := range db.stmts {
 		errs = append(errs, c.close())
@@ -96,11 +106,17 @@ func (db *DB) now() time.Time {
 // write returns a runner on the writer, for writes of a single statement,
 // which need no transaction of their own.
 func (db *DB) write() runner {
+	if db.tx != nil {
+		return db.txRunner()
+	}
 	return runner{q: db.writer, d: &db.dialect, stmts: db.stmts[db.writer]}
 }
 
 // read returns a runner on the reader pool.
 func (db *DB) read() runner {
+	if db.tx != nil {
+		return db.txRunner()
+	}
 	return runner{q: db.reader, d: &db.dialect, stmts: db.stmts[db.reader]}
 }
 

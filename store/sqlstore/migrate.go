@@ -71,6 +71,9 @@ func loadMigrations(fsys fs.FS) ([]migration, error) {
 // write lock) and then checks again whether its migration is still to do,
 // so exactly one instance applies each and the others skip it.
 func (db *DB) Migrate(ctx context.Context) error {
+	if db.tx != nil {
+		return errInTx("Migrate")
+	}
 	migs, err := loadMigrations(db.migrations)
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)

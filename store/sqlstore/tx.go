@@ -13,6 +13,12 @@ import (
 // fn's error is returned as is (not wrapped), so that callers can still
 // classify a driver error after the rollback; see missingRef.
 func (db *DB) inTx(ctx context.Context, fn func(tx runner) error) (err error) {
+	if db.tx != nil {
+		// Already in the transaction of InTx, whose caller returns on
+		// the first failed call and so rolls this write back with the
+		// rest (see txstore.go for why no savepoint).
+		return fn(db.txRunner())
+	}
 	tx, err := db.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return err

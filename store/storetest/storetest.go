@@ -79,6 +79,12 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"PersonFilters", testPersonFilters},
 		{"PersonDeleteClearsReferences", testPersonDeleteClearsReferences},
 
+		{"TxCommits", testTxCommits},
+		{"TxRollsBack", testTxRollsBack},
+		{"TxFailedCall", testTxFailedCall},
+		{"TxNested", testTxNested},
+		{"TxRefusesStoreCalls", testTxRefusesStoreCalls},
+
 		{"IncidentVisibility", testIncidentVisibility},
 		{"IncidentVisibleFilter", testIncidentVisibleFilter},
 		{"RetrospectiveRestricted", testRetrospectiveRestricted},
