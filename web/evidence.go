@@ -117,7 +117,7 @@ func (h *Handler) showEvidence(w http.ResponseWriter, r *http.Request) error {
 	p := &evidencePage{
 		layout: layout{Title: "Timeline evidence · " + inc.Title, Nav: "incidents"},
 		Inc:    inc, Path: incidentPath(inc.ID), Can: permsOn(r, inc.Team),
-		Zone:  zoneLabel(inc.TimeZone, time.Now()),
+		Zone:  zoneLabel(inc.TimeZone, incidentTime(inc, time.Now())),
 		Lanes: "source",
 	}
 	if q.Get("lanes") == "person" {

@@ -243,7 +243,7 @@ func previewOf(o bundle.Outcome, team string) previewFile {
 	p := o.Parsed
 	inc := p.Incident
 	loc := zone(inc.TimeZone)
-	pf.Title, pf.Severity, pf.Zone = inc.Title, inc.Severity, zoneLabel(inc.TimeZone, time.Now())
+	pf.Title, pf.Severity, pf.Zone = inc.Title, inc.Severity, zoneLabel(inc.TimeZone, incidentTime(inc, time.Now()))
 	if inc.Team != team {
 		pf.OtherTeam = inc.Team
 	}

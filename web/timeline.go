@@ -181,7 +181,7 @@ func (h *Handler) newEventPage(r *http.Request, inc *debrief.Incident, f eventFo
 		layout:  layout{Title: "Add an event · " + inc.Title, Nav: "incidents", ReadOnly: readOnlyNote(r, inc)},
 		Inc:     inc,
 		IncPath: incidentPath(inc.ID),
-		Zone:    zoneLabel(inc.TimeZone, time.Now()),
+		Zone:    zoneLabel(inc.TimeZone, incidentTime(inc, time.Now())),
 		Form:    f,
 		Kinds:   options(debrief.EventKinds, f.Kind),
 		Sources: eventSources,
