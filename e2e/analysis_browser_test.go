@@ -21,14 +21,7 @@ func TestAnalysisInBrowser(t *testing.T) {
 	setupAdmin(b, inst)
 	createTeam(b, inst, "Payments")
 
-	b.do(chromedp.Navigate(inst.URL + "/incidents/new"))
-	b.do(chromedp.WaitVisible(chromedp.CSS(`input[name="title"]`)))
-	b.do(
-		chromedp.SendKeys(chromedp.CSS(`input[name="title"]`), "Bad build reached every checkout"),
-		chromedp.SetValue(chromedp.CSS(`select[name="team"]`), "payments"),
-		chromedp.Click(chromedp.CSS(`form.form-card button[type="submit"]`)),
-	)
-	b.waitText("Times shown in")
+	recordIncident(b, inst, "Bad build reached every checkout", "payments", "", "")
 	incURL := b.eval(`location.href`)
 	b.do(
 		chromedp.SendKeys(chromedp.CSS(`#ac-title`), "Send synthetic traffic to the canary"),
