@@ -12,7 +12,7 @@ import (
 
 // TestAnalysisInBrowser builds a small CAST analysis from the keyboard,
 // links an action item to a failure, and sees the diagram with the failed
-// control marked, on the incident page. With DEBRIEF_E2E_SHOTS set to a
+// control marked, on the incident page. With DEBRIEF_SCREENSHOTS set to a
 // folder, it saves screenshots there to look at.
 func TestAnalysisInBrowser(t *testing.T) {
 	ctx := newBrowser(t)
@@ -95,7 +95,7 @@ func TestAnalysisInBrowser(t *testing.T) {
 	if got := b.eval(`document.querySelector('#item-F1 .an-answer').innerText`); !strings.Contains(got, "Send synthetic traffic") {
 		t.Errorf("F1 does not show its action: %q", got)
 	}
-	if dir := os.Getenv("DEBRIEF_E2E_SHOTS"); dir != "" {
+	if dir := os.Getenv("DEBRIEF_SCREENSHOTS"); dir != "" {
 		for _, shot := range []struct{ url, file string }{{incURL + "#analysis", "incident-analysis.png"}, {incURL + "/analysis", "analysis-editor.png"},
 			{incURL + "/analysis/items/F1/edit", "analysis-item.png"}} {
 			b.do(chromedp.Navigate(shot.url))
