@@ -31,6 +31,9 @@ type analysisPage struct {
 	Scopes                                 []option
 	Actions                                []actionAddresses
 	CanEdit                                bool
+	// Controllers and Processes are Components whose empty choice names the
+	// select, so a quick-add form does not show two bare dashes.
+	Controllers, Processes []option
 }
 
 // actionAddresses is one action item with the refs it addresses, as typed.
@@ -138,8 +141,10 @@ func (h *Handler) newAnalysisPage(r *http.Request, rep *debrief.Report, an *debr
 		p.Focus = ""
 	}
 	p.Components = refOptions(an, debrief.KindComponent, "", "—")
-	p.Controls = refOptions(an, debrief.KindControl, "", "—")
-	p.Whys = refOptions(an, debrief.KindWhy, "", "— (a new question)")
+	p.Controls = refOptions(an, debrief.KindControl, "", "Which control")
+	p.Controllers = refOptions(an, debrief.KindComponent, "", "Controller")
+	p.Processes = refOptions(an, debrief.KindComponent, "", "Controlled")
+	p.Whys = refOptions(an, debrief.KindWhy, "", "New question") // short enough for its select
 	p.Categories = options(an.Categories, "")
 	p.Scopes = options([]string{debrief.ScopeSystem, debrief.ScopeEnvironment}, debrief.ScopeSystem)
 	for i, a := range rep.Actions {
