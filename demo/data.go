@@ -151,7 +151,7 @@ func demoActions(person func(string) *int64) []*debrief.Action {
 			OwnerID:    person("ellen"),
 			Priority:   "low",
 			Status:     debrief.ActionDropped,
-			DroppedBy:  "the review meeting",
+			DroppedBy:  "the review meeting", // not "system", the demo's loader
 			DropReason: "Would not have helped here: online booking sits behind CloudFront, so testing the new load balancer directly would have bypassed the broken path. The announcement change covers the rest.",
 		},
 	}

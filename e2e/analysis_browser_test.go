@@ -12,7 +12,7 @@ import (
 
 // TestAnalysisInBrowser builds a small CAST analysis from the keyboard,
 // links an action item to a failure, and sees the diagram with the failed
-// control marked, on the incident page. With DEBRIEF_E2E_SHOTS set to a
+// control marked, on the incident page. With DEBRIEF_SCREENSHOTS set to a
 // folder, it saves screenshots there to look at.
 func TestAnalysisInBrowser(t *testing.T) {
 	ctx := newBrowser(t)
@@ -21,14 +21,7 @@ func TestAnalysisInBrowser(t *testing.T) {
 	setupAdmin(b, inst)
 	createTeam(b, inst, "Payments")
 
-	b.do(chromedp.Navigate(inst.URL + "/incidents/new"))
-	b.do(chromedp.WaitVisible(chromedp.CSS(`input[name="title"]`)))
-	b.do(
-		chromedp.SendKeys(chromedp.CSS(`input[name="title"]`), "Bad build reached every checkout"),
-		chromedp.SetValue(chromedp.CSS(`select[name="team"]`), "payments"),
-		chromedp.Click(chromedp.CSS(`form.form-card button[type="submit"]`)),
-	)
-	b.waitText("Times shown in")
+	recordIncident(b, inst, "Bad build reached every checkout", "payments", "", "")
 	incURL := b.eval(`location.href`)
 	b.do(
 		chromedp.SendKeys(chromedp.CSS(`#ac-title`), "Send synthetic traffic to the canary"),
@@ -102,7 +95,7 @@ func TestAnalysisInBrowser(t *testing.T) {
 	if got := b.eval(`document.querySelector('#item-F1 .an-answer').innerText`); !strings.Contains(got, "Send synthetic traffic") {
 		t.Errorf("F1 does not show its action: %q", got)
 	}
-	if dir := os.Getenv("DEBRIEF_E2E_SHOTS"); dir != "" {
+	if dir := os.Getenv("DEBRIEF_SCREENSHOTS"); dir != "" {
 		for _, shot := range []struct{ url, file string }{{incURL + "#analysis", "incident-analysis.png"}, {incURL + "/analysis", "analysis-editor.png"},
 			{incURL + "/analysis/items/F1/edit", "analysis-item.png"}} {
 			b.do(chromedp.Navigate(shot.url))

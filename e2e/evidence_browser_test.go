@@ -58,16 +58,7 @@ func TestEvidenceImportInBrowser(t *testing.T) {
 	setupAdmin(b, inst)
 	createTeam(b, inst, "Payments")
 
-	b.do(chromedp.Navigate(inst.URL + "/incidents/new"))
-	b.do(chromedp.WaitVisible(chromedp.CSS(`input[name="title"]`)))
-	b.do(
-		chromedp.SendKeys(chromedp.CSS(`input[name="title"]`), "Checkout errors from the gateway"),
-		chromedp.SetValue(chromedp.CSS(`select[name="team"]`), "payments"),
-		chromedp.Click(chromedp.CSS(`input[name="severity"][value="SEV2"]`)),
-		chromedp.SetValue(chromedp.CSS(`input[name="time_zone"]`), "Europe/Copenhagen"),
-		chromedp.Click(chromedp.CSS(`form.form-card button[type="submit"]`)),
-	)
-	b.waitText("Times shown in")
+	recordIncident(b, inst, "Checkout errors from the gateway", "payments", "SEV2", "Europe/Copenhagen")
 	incURL := b.eval(`location.pathname`)
 
 	// Step 1: upload.

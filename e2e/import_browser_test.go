@@ -51,7 +51,7 @@ func TestImportInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.do(chromedp.Navigate(inst.URL + "/"))
-	b.do(chromedp.Click(chromedp.CSS(`.mainnav a[href="/import"]`)))
+	b.do(chromedp.Click(chromedp.CSS(`.page-tools a[href="/import"]`))) // the Import button beside Export all
 	b.do(chromedp.WaitVisible(chromedp.CSS(`input[type="file"][name="file"]`)))
 	screenshot(b, "import-form")
 	b.do(

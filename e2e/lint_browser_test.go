@@ -19,15 +19,7 @@ func TestLintInBrowser(t *testing.T) {
 	setupAdmin(b, inst)
 	createTeam(b, inst, "Payments")
 
-	b.do(chromedp.Navigate(inst.URL + "/incidents/new"))
-	b.do(chromedp.WaitVisible(chromedp.CSS(`input[name="title"]`)))
-	b.do(
-		chromedp.SendKeys(chromedp.CSS(`input[name="title"]`), "Checkout errors after the payments deploy"),
-		chromedp.SetValue(chromedp.CSS(`select[name="team"]`), "payments"),
-		chromedp.Click(chromedp.CSS(`input[name="severity"][value="SEV2"]`)),
-		chromedp.Click(chromedp.CSS(`form.form-card button[type="submit"]`)),
-	)
-	b.waitText("Times shown in")
+	recordIncident(b, inst, "Checkout errors after the payments deploy", "payments", "SEV2", "")
 
 	b.do(chromedp.Click(chromedp.CSS(`a[href$="/sections/analysis/edit"]`)))
 	b.do(chromedp.WaitVisible(chromedp.CSS(`textarea[name="body"]`)))

@@ -31,6 +31,9 @@ type analysisPage struct {
 	Scopes                                 []option
 	Actions                                []actionAddresses
 	CanEdit                                bool
+	// Controllers and Processes are Components whose empty choice names the
+	// select, so a quick-add form does not show two bare dashes.
+	Controllers, Processes []option
 }
 
 // actionAddresses is one action item with the refs it addresses, as typed.
@@ -138,8 +141,10 @@ func (h *Handler) newAnalysisPage(r *http.Request, rep *debrief.Report, an *debr
 		p.Focus = ""
 	}
 	p.Components = refOptions(an, debrief.KindComponent, "", "—")
-	p.Controls = refOptions(an, debrief.KindControl, "", "—")
-	p.Whys = refOptions(an, debrief.KindWhy, "", "— (a new question)")
+	p.Controls = refOptions(an, debrief.KindControl, "", "Which control")
+	p.Controllers = refOptions(an, debrief.KindComponent, "", "Controller")
+	p.Processes = refOptions(an, debrief.KindComponent, "", "Controlled")
+	p.Whys = refOptions(an, debrief.KindWhy, "", "New question") // short enough for its select
 	p.Categories = options(an.Categories, "")
 	p.Scopes = options([]string{debrief.ScopeSystem, debrief.ScopeEnvironment}, debrief.ScopeSystem)
 	for i, a := range rep.Actions {
@@ -150,11 +155,21 @@ func (h *Handler) newAnalysisPage(r *http.Request, rep *debrief.Report, an *debr
 }
 
 func (h *Handler) showAnalysis(w http.ResponseWriter, r *http.Request) error {
+	return h.renderAnalysis(w, r, http.StatusOK, nil)
+}
+
+// renderAnalysis loads the analysis page afresh and renders it with status;
+// set, when given, fills in what a refused form needs shown again.
+func (h *Handler) renderAnalysis(w http.ResponseWriter, r *http.Request, status int, set func(*analysisPage)) error {
 	rep, an, trace, err := h.loadAnalysis(r)
 	if err != nil {
 		return err
 	}
-	h.render(w, r, http.StatusOK, "analysis", h.newAnalysisPage(r, rep, an, trace))
+	p := h.newAnalysisPage(r, rep, an, trace)
+	if set != nil {
+		set(p)
+	}
+	h.render(w, r, status, "analysis", p)
 	return nil
 }
 
@@ -180,14 +195,9 @@ func (h *Handler) createAnalysisItem(w http.ResponseWriter, r *http.Request) err
 	if !errs.fromApp(err, itemLabels) {
 		return err
 	}
-	rep, an, trace, lerr := h.loadAnalysis(r)
-	if lerr != nil {
-		return lerr
-	}
-	p := h.newAnalysisPage(r, rep, an, trace)
-	p.Adding, p.Form, p.Errors, p.Focus = f.Kind, f, errs, f.Kind
-	h.render(w, r, httperr.Status(err), "analysis", p)
-	return nil
+	return h.renderAnalysis(w, r, httperr.Status(err), func(p *analysisPage) {
+		p.Adding, p.Form, p.Errors, p.Focus = f.Kind, f, errs, f.Kind
+	})
 }
 
 // setAddresses is the one-line form beside each action item: the refs it
@@ -207,19 +217,14 @@ func (h *Handler) setAddresses(w http.ResponseWriter, r *http.Request) error {
 	if !errs.fromApp(err, itemLabels) {
 		return err
 	}
-	rep, an, trace, lerr := h.loadAnalysis(r)
-	if lerr != nil {
-		return lerr
-	}
-	p := h.newAnalysisPage(r, rep, an, trace)
-	p.Adding, p.Errors = "addresses", errs
-	for i := range p.Actions {
-		if p.Actions[i].Anchor == "addr-"+itoa(a.ID) {
-			p.Actions[i].Addresses = r.PostFormValue("addresses")
+	return h.renderAnalysis(w, r, httperr.Status(err), func(p *analysisPage) {
+		p.Adding, p.Errors = "addresses", errs
+		for i := range p.Actions {
+			if p.Actions[i].Anchor == "addr-"+itoa(a.ID) {
+				p.Actions[i].Addresses = r.PostFormValue("addresses")
+			}
 		}
-	}
-	h.render(w, r, httperr.Status(err), "analysis", p)
-	return nil
+	})
 }
 
 // itemPage is the full form of one item.

@@ -24,6 +24,7 @@ func (h *Handler) catalogRoutes() {
 type catalogPage struct {
 	layout
 	Slug       string
+	TeamName   string // for people; the slug when the name cannot be read
 	TeamPath   string
 	Controls   []catalogRow
 	Categories string // one per line, as the form shows them
@@ -48,9 +49,11 @@ func (h *Handler) newCatalogPage(r *http.Request, slug string) (*catalogPage, er
 	if err != nil {
 		return nil, err
 	}
+	name := h.teamName(r, slug)
 	p := &catalogPage{
-		layout:     layout{Title: "Safety controls · " + slug, Nav: "teams"},
+		layout:     layout{Title: "Safety controls · " + name, Nav: "teams"},
 		Slug:       slug,
+		TeamName:   name,
 		TeamPath:   teamPath(slug),
 		Categories: strings.Join(cats, "\n"),
 		CanEdit:    permsOn(r, slug).Edit,
@@ -121,6 +124,7 @@ type catalogControlPage struct {
 	Control                     *debrief.CatalogControl
 	Uses                        []catalogUse
 	Failed                      int
+	TeamName                    string
 }
 
 type catalogUse struct {
@@ -140,8 +144,8 @@ func (h *Handler) showCatalogControl(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	p := &catalogControlPage{
-		layout: layout{Title: c.Name + " · safety controls · " + slug, Nav: "teams"},
-		Slug:   slug, TeamPath: teamPath(slug), CatalogPath: teamPath(slug) + "/controls", Control: c,
+		layout: layout{Title: c.Name + " · safety controls · " + h.teamName(r, slug), Nav: "teams"},
+		Slug:   slug, TeamName: h.teamName(r, slug), TeamPath: teamPath(slug), CatalogPath: teamPath(slug) + "/controls", Control: c,
 	}
 	for _, u := range uses {
 		cu := catalogUse{Title: u.Title, URL: incidentPath(u.IncidentID) + "/analysis#" + itemAnchor(u.Control),
@@ -160,4 +164,13 @@ func (h *Handler) showCatalogControl(w http.ResponseWriter, r *http.Request) err
 	}
 	h.render(w, r, http.StatusOK, "catalog_control", p)
 	return nil
+}
+
+// teamName is the team's name for the catalogue's headings and breadcrumbs,
+// which showed its slug; the slug stands in when the team cannot be read.
+func (h *Handler) teamName(r *http.Request, slug string) string {
+	if t, err := h.svc.FindTeamBySlug(r.Context(), slug); err == nil && t.Name != "" {
+		return t.Name
+	}
+	return slug
 }

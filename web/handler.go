@@ -22,6 +22,9 @@ type Options struct {
 	// SSO offers "Sign in with single sign-on" (/auth/oidc/login) on the
 	// sign-in page.
 	SSO bool
+	// Demo says the server runs with --demo: the incident list and the
+	// profile say what the visitor is looking at and how they are signed in.
+	Demo bool
 }
 
 // Handler serves the pages. Create it with New and mount it with Register.

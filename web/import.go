@@ -133,7 +133,7 @@ func (h *Handler) renderImport(w http.ResponseWriter, r *http.Request, status in
 	if err != nil {
 		return err
 	}
-	p := &importPage{layout: layout{Title: "Import retrospectives", Nav: "import"}, Form: f, Errors: errs,
+	p := &importPage{layout: layout{Title: "Import retrospectives", Nav: "incidents"}, Form: f, Errors: errs,
 		Teams: teams, Zones: zoneOptions(time.Now()), NoTeam: len(teams) == 0, MaxSize: megabytes(bundle.MaxUpload)}
 	h.render(w, r, status, "import", p)
 	return nil
@@ -201,7 +201,7 @@ func (h *Handler) previewImport(w http.ResponseWriter, r *http.Request) error {
 	if errs.Any() {
 		return h.renderImport(w, r, http.StatusBadRequest, f, errs)
 	}
-	p := &previewPage{layout: layout{Title: "Check the import", Nav: "import"}, Form: f, TeamName: f.Team,
+	p := &previewPage{layout: layout{Title: "Check the import", Nav: "incidents"}, Form: f, TeamName: f.Team,
 		Upload: name, Content: uploadEncoding.EncodeToString(data)}
 	if teams, err := h.editableTeams(r, f.Team); err == nil {
 		for _, t := range teams {
@@ -331,7 +331,7 @@ func (h *Handler) importFiles(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, incidentPath(out[0].Incident.ID), http.StatusSeeOther)
 		return nil
 	}
-	p := &importResultPage{layout: layout{Title: "Import finished", Nav: "import"}}
+	p := &importResultPage{layout: layout{Title: "Import finished", Nav: "incidents"}}
 	for _, o := range out {
 		v := importedView{Name: o.File}
 		switch {

@@ -32,6 +32,8 @@ type listPage struct {
 	Teams         []option
 	NoTeams       bool
 	CanCreateTeam bool
+	// Demo shows a note on what the demo holds (see Options.Demo).
+	Demo bool
 }
 
 type listFilter struct {
@@ -135,6 +137,7 @@ func (h *Handler) listIncidents(w http.ResponseWriter, r *http.Request) error {
 	if f.Offset+len(incs) < total {
 		p.NextURL = listURL(q, lf.Page+1)
 	}
+	p.Demo = h.opts.Demo
 	h.render(w, r, http.StatusOK, "incidents", p)
 	return nil
 }

@@ -29,6 +29,9 @@ type profilePage struct {
 	// in only through the identity provider, which manages its password.
 	HasPassword    bool
 	PasswordErrors formErrors
+	// Demo: an account without a password is the demo visitor, not a
+	// single sign-on user.
+	Demo bool
 }
 
 type membershipView struct {
@@ -101,7 +104,7 @@ func (h *Handler) profilePage(r *http.Request, f tokenForm) (*profilePage, error
 	if err != nil {
 		return nil, err
 	}
-	p := &profilePage{layout: layout{Title: "Your account", Nav: "profile"}, Me: me, Form: f, HasPassword: me.PasswordHash != ""}
+	p := &profilePage{layout: layout{Title: "Your account", Nav: "profile"}, Me: me, Form: f, HasPassword: me.PasswordHash != "", Demo: h.opts.Demo}
 	mine := auth.Actor(r.Context()).Teams
 	for _, t := range teams { // by name
 		if role, ok := mine[t.Slug]; ok {

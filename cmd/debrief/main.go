@@ -2,7 +2,7 @@
 //
 //	debrief serve [--demo]      run the web UI and the API
 //	debrief migrate             bring the database schema up to date
-//	debrief export ID           write one retrospective as Markdown or JSON
+//	debrief export ID           write one retrospective (Markdown, Debrief's format, JSON, SVG)
 //	debrief user create         create a user, such as the first admin
 //	debrief actions [filters]   list action items (--overdue --team T, --ticket KEY)
 //	debrief version             print the version
@@ -31,15 +31,15 @@ var commands = []command{
 	{"serve", "run the web UI and the JSON API", runServe},
 	{"migrate", "bring the database schema up to date and exit", runMigrate},
 	{"import", "import retrospectives from Markdown files, folders or zips", runImport},
-	{"export", "write one incident's retrospective as Markdown or JSON", runExport},
+	{"export", "write one incident as Markdown, Debrief's format, JSON or the timeline SVG, or --all into a folder", runExport},
 	{"lint", "check retrospectives (files, folders or --incident ID) for blame, gaps and vague actions", runLint},
 	{"user", "create a user: user create --email E --name N [--admin]", runUser},
 	{"token", "make an API token for a user: token create --email E --name N", runToken},
 	{"team", "create a team: team create --name N [--slug S]", runTeam},
 	{"template", "manage templates and their rules: template import|list|export|rules", runTemplate},
 	{"actions", "list action items: --overdue --team T, --ticket OPS-123, --json", runActions},
-	{"version", "print the version and exit", runVersion},
 	{"note", `add a live note to an incident's timeline: note INCIDENT "text"`, runNote},
+	{"version", "print the version and exit", runVersion},
 }
 
 func main() {

@@ -22,7 +22,7 @@ import (
 // matrix test builds the server through it too, so it tests what runs.
 func buildServer(ctx context.Context, cfg *config, svc *app.Service, ready func(context.Context) error, log *slog.Logger) (*server.Server, error) {
 	sso := cfg.oidcIssuer != ""
-	pages := web.New(svc, log, web.Options{SSO: sso})
+	pages := web.New(svc, log, web.Options{SSO: sso, Demo: cfg.demo})
 	apiHandler := api.New(svc, log)
 	apiHandler.SetAlertRule(cfg.alertRule())
 	routes := []server.Registrar{apiHandler, pages}
