@@ -10,6 +10,8 @@ import (
 	"github.com/debrief-oss/debrief/app"
 	"github.com/debrief-oss/debrief/store/postgres"
 	"github.com/debrief-oss/debrief/store/postgres/pgtest"
+
+	"github.com/debrief-oss/debrief/notify/smtptest"
 )
 
 // TestTwoServersRemindOnce starts two `debrief serve` processes on one
@@ -52,18 +54,18 @@ func TestTwoServersRemindOnce(t *testing.T) {
 	}
 	st.Close()
 
-	smtp := newSink(t)
+	smtp := smtptest.New(t)
 	flags := []string{"--smtp-addr", smtp.Addr, "--smtp-from", "Debrief <debrief@example.com>", "--nudge-every", "50ms", "--jobs-poll", "50ms"}
 	a := start(t, database, flags...)
 	b := start(t, database, flags...)
 
 	deadline := time.Now().Add(20 * time.Second)
-	for len(smtp.all()) < len(owners) && time.Now().Before(deadline) {
+	for len(smtp.All()) < len(owners) && time.Now().Before(deadline) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	// Both keep looking for a while longer: nothing more may come.
 	time.Sleep(time.Second)
-	mails := smtp.all()
+	mails := smtp.All()
 	got := map[string]int{}
 	for _, m := range mails {
 		got[strings.Join(m.To, ",")]++

@@ -22,6 +22,8 @@ import (
 	"github.com/debrief-oss/debrief/store/postgres"
 	"github.com/debrief-oss/debrief/store/postgres/pgtest"
 	"github.com/debrief-oss/debrief/store/sqlite"
+
+	"github.com/debrief-oss/debrief/notify/smtptest"
 )
 
 // hookSink receives the signed webhooks and checks every signature.
@@ -99,7 +101,7 @@ func TestNudgesSentOnce(t *testing.T) {
 		t.Run(engine, func(t *testing.T) {
 			t.Parallel()
 			stA, stB := open(t, engine)
-			smtp := newSink(t)
+			smtp := smtptest.New(t)
 			hooks := newHookSink(t, "hook-secret")
 			// A Monday after 08:00 UTC: digest time.
 			now := time.Now().UTC()
@@ -175,7 +177,7 @@ func TestNudgesSentOnce(t *testing.T) {
 
 			// E-mail: a reminder each for the two items due within three
 			// days; a digest each for Ada, Bob and the payments team.
-			mails := smtp.all()
+			mails := smtp.All()
 			subjects := map[string]int{}
 			for _, m := range mails {
 				hdr, body, _ := strings.Cut(m.Data, "\r\n\r\n")
@@ -223,7 +225,7 @@ func TestNudgesSentOnce(t *testing.T) {
 				r.Tick(context.Background())
 				r.RunDue(context.Background())
 			}
-			if n := len(smtp.all()); n != 5 {
+			if n := len(smtp.All()); n != 5 {
 				t.Fatalf("%d mails after another round, want still 5", n)
 			}
 		})

@@ -9,19 +9,21 @@ import (
 	"testing"
 
 	"github.com/debrief-oss/debrief/notify"
+
+	"github.com/debrief-oss/debrief/notify/smtptest"
 )
 
 // A title with a line break cannot add a header, and any text arrives as
 // written.
 func TestMailIsSafeAndExact(t *testing.T) {
-	smtp := newSink(t)
+	smtp := smtptest.New(t)
 	m := &notify.Mailer{Addr: smtp.Addr, From: "Debrief <debrief@example.com>"}
 	subject := "Relance : « Alerte » due\r\nBcc: victim@example.com"
 	body := "Ligne 1 — été\n.leading dot\nLigne 3 with = sign and a long line " + strings.Repeat("x", 100)
 	if err := m.Send(context.Background(), []string{"ada@example.com"}, subject, body); err != nil {
 		t.Fatal(err)
 	}
-	got := smtp.all()
+	got := smtp.All()
 	if len(got) != 1 || got[0].From != "debrief@example.com" || len(got[0].To) != 1 {
 		t.Fatalf("sent %+v", got)
 	}

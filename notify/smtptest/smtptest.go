@@ -1,4 +1,7 @@
-package notify_test
+// Package smtptest is an SMTP server on loopback that keeps every message
+// it is given, for the tests of notifications (package notify's and the
+// end-to-end ones): nothing in a test reaches a real mail server.
+package smtptest
 
 import (
 	"bufio"
@@ -8,25 +11,27 @@ import (
 	"testing"
 )
 
-// sink is an SMTP server on loopback that keeps every message it is given.
-type sink struct {
+// Sink is an SMTP server on loopback that keeps every message it is given.
+type Sink struct {
 	Addr string
 	mu   sync.Mutex
-	msgs []mail
+	msgs []Mail
 }
 
-type mail struct {
+// Mail is one message as the server received it.
+type Mail struct {
 	From string
 	To   []string
 	Data string
 }
 
-func newSink(t *testing.T) *sink {
+// New starts a sink on a free loopback port, stopped when the test ends.
+func New(t testing.TB) *Sink {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &sink{Addr: ln.Addr().String()}
+	s := &Sink{Addr: ln.Addr().String()}
 	t.Cleanup(func() { ln.Close() })
 	go func() {
 		for {
@@ -40,12 +45,12 @@ func newSink(t *testing.T) *sink {
 	return s
 }
 
-func (s *sink) serve(c net.Conn) {
+func (s *Sink) serve(c net.Conn) {
 	defer c.Close()
 	r := bufio.NewReader(c)
 	say := func(line string) { c.Write([]byte(line + "\r\n")) }
 	say("220 sink.test ESMTP")
-	var m mail
+	var m Mail
 	for {
 		line, err := r.ReadString('\n')
 		if err != nil {
@@ -56,7 +61,7 @@ func (s *sink) serve(c net.Conn) {
 		case strings.HasPrefix(cmd, "EHLO"), strings.HasPrefix(cmd, "HELO"):
 			say("250 sink.test")
 		case strings.HasPrefix(cmd, "MAIL FROM:"):
-			m = mail{From: strings.Trim(strings.TrimSpace(line)[10:], "<>")}
+			m = Mail{From: strings.Trim(strings.TrimSpace(line)[10:], "<>")}
 			say("250 OK")
 		case strings.HasPrefix(cmd, "RCPT TO:"):
 			m.To = append(m.To, strings.Trim(strings.TrimSpace(line)[8:], "<>"))
@@ -90,8 +95,9 @@ func (s *sink) serve(c net.Conn) {
 	}
 }
 
-func (s *sink) all() []mail {
+// All returns the messages received so far, in order.
+func (s *Sink) All() []Mail {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]mail(nil), s.msgs...)
+	return append([]Mail(nil), s.msgs...)
 }
