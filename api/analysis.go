@@ -72,35 +72,11 @@ func pathRef(r *http.Request) (int64, string, error) {
 }
 
 func (h *Handler) getAnalysis(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if q := parseQuery(r); q.err != nil {
-		return q.err
-	}
-	a, err := h.svc.FindAnalysis(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	h.writeJSON(w, r, http.StatusOK, a)
-	return nil
+	return readOfIncident(h, w, r, h.svc.FindAnalysis)
 }
 
 func (h *Handler) getTrace(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if q := parseQuery(r); q.err != nil {
-		return q.err
-	}
-	t, err := h.svc.FindTrace(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	h.writeJSON(w, r, http.StatusOK, t)
-	return nil
+	return readOfIncident(h, w, r, h.svc.FindTrace)
 }
 
 func (h *Handler) createAnalysisItem(w http.ResponseWriter, r *http.Request) error {

@@ -128,19 +128,7 @@ func (h *Handler) createIncident(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) getIncident(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if q := parseQuery(r); q.err != nil {
-		return q.err
-	}
-	inc, err := h.svc.FindIncidentByID(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	h.writeJSON(w, r, http.StatusOK, inc)
-	return nil
+	return readOfIncident(h, w, r, h.svc.FindIncidentByID)
 }
 
 func (h *Handler) updateIncident(w http.ResponseWriter, r *http.Request) error {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -192,4 +193,23 @@ func stringsOf[T ~string](vs []T) []string {
 
 func location(format string, args ...any) string {
 	return Prefix + fmt.Sprintf(format, args...)
+}
+
+// readOfIncident answers a GET of something read whole by its incident's
+// id (the incident, its retrospective, its analysis, its trace): the id from
+// the path, no query parameters, and find's answer as JSON.
+func readOfIncident[T any](h *Handler, w http.ResponseWriter, r *http.Request, find func(context.Context, int64) (T, error)) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if q := parseQuery(r); q.err != nil {
+		return q.err
+	}
+	v, err := find(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	h.writeJSON(w, r, http.StatusOK, v)
+	return nil
 }

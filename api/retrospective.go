@@ -7,19 +7,7 @@ import (
 )
 
 func (h *Handler) getRetrospective(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if q := parseQuery(r); q.err != nil {
-		return q.err
-	}
-	retro, err := h.svc.FindRetrospective(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	h.writeJSON(w, r, http.StatusOK, retro)
-	return nil
+	return readOfIncident(h, w, r, h.svc.FindRetrospective)
 }
 
 // updateRetrospective changes the writer or the status. Sections are changed
