@@ -262,16 +262,20 @@ func (s *Service) SetActionAddresses(ctx context.Context, incidentID, actionID i
 // fillAddresses sets Addresses on actions, reading the links of each
 // incident once.
 func (s *Service) fillAddresses(ctx context.Context, acts ...*debrief.Action) error {
-	byIncident := map[int64]map[int64][]string{}
+	if len(acts) == 0 {
+		return nil
+	}
+	// One query for the page, whatever the number of incidents it spans
+	// (the board's page crosses many).
+	ids := make([]int64, len(acts))
+	for i, act := range acts {
+		ids[i] = act.ID
+	}
+	links, err := s.store.FindActionAddresses(ctx, ids)
+	if err != nil {
+		return err
+	}
 	for _, act := range acts {
-		links, ok := byIncident[act.IncidentID]
-		if !ok {
-			var err error
-			if links, err = s.store.FindActionLinks(ctx, act.IncidentID); err != nil {
-				return err
-			}
-			byIncident[act.IncidentID] = links
-		}
 		act.Addresses = links[act.ID]
 		if act.Addresses == nil {
 			act.Addresses = []string{}

@@ -116,6 +116,9 @@ type Store interface {
 	// refs it addresses in kind order then number.
 	SetActionLinks(ctx context.Context, incidentID, actionID int64, refs []string) error
 	FindActionLinks(ctx context.Context, incidentID int64) (map[int64][]string, error)
+	// FindActionAddresses is FindActionLinks for the given actions, of any
+	// incidents.
+	FindActionAddresses(ctx context.Context, actionIDs []int64) (map[int64][]string, error)
 	// FindTrace returns the incident's items with neither an action nor a
 	// "no action" decision, and its actions that address nothing.
 	FindTrace(ctx context.Context, incidentID int64) (*debrief.Trace, error)

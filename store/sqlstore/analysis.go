@@ -475,6 +475,23 @@ func (db *DB) SetActionLinks(ctx context.Context, incidentID, actionID int64, re
 
 // FindActionLinks returns the refs each action of the incident addresses.
 func (db *DB) FindActionLinks(ctx context.Context, incidentID int64) (map[int64][]string, error) {
+	out, err := db.actionLinks(ctx, "i.incident_id = ?", incidentID)
+	return out, wrap("find action links", err)
+}
+
+// FindActionAddresses returns the refs each of the given actions
+// addresses, whatever their incidents: one query for a page of the board.
+func (db *DB) FindActionAddresses(ctx context.Context, actionIDs []int64) (map[int64][]string, error) {
+	if len(actionIDs) == 0 {
+		return map[int64][]string{}, nil
+	}
+	out, err := db.actionLinks(ctx, "l.action_id IN ("+placeholders(len(actionIDs))+")", int64Args(actionIDs)...)
+	return out, wrap("find action addresses", err)
+}
+
+// actionLinks reads the links that match cond, each action's refs in kind
+// order then number.
+func (db *DB) actionLinks(ctx context.Context, cond string, args ...any) (map[int64][]string, error) {
 	type link struct {
 		action int64
 		kind   debrief.AnalysisKind
@@ -483,9 +500,9 @@ func (db *DB) FindActionLinks(ctx context.Context, incidentID int64) (map[int64]
 	}
 	scan := func(r rowScanner) (l link, err error) { return l, r.Scan(&l.action, &l.kind, &l.number, &l.ref) }
 	links, err := queryAll(ctx, db.read(), scan, `SELECT l.action_id, i.kind, i.number, i.ref
-		FROM analysis_links l JOIN analysis_items i ON i.id = l.item_id WHERE i.incident_id = ?`, incidentID)
+		FROM analysis_links l JOIN analysis_items i ON i.id = l.item_id WHERE `+cond, args...)
 	if err != nil {
-		return nil, wrap("find action links", err)
+		return nil, err
 	}
 	slices.SortFunc(links, func(a, b link) int {
 		if d := kindIndex(a.kind) - kindIndex(b.kind); d != 0 {
