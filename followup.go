@@ -139,3 +139,9 @@ type BacklogPoint struct {
 	Day  string `json:"day"` // YYYY-MM-DD
 	Open int    `json:"open"`
 }
+
+// ActionCounts are an incident's action items by the states the incident
+// list shows: all of them, those done, those dropped.
+type ActionCounts struct {
+	Total, Done, Dropped int
+}

@@ -119,6 +119,10 @@ type Store interface {
 	// FindActionAddresses is FindActionLinks for the given actions, of any
 	// incidents.
 	FindActionAddresses(ctx context.Context, actionIDs []int64) (map[int64][]string, error)
+	// CountActionsByIncident counts each incident's action items (done,
+	// dropped, all) in one query; with visible, the incidents whose items
+	// the reader may not read are left out.
+	CountActionsByIncident(ctx context.Context, incidentIDs []int64, visible *debrief.ActionVisibility) (map[int64]debrief.ActionCounts, error)
 	// FindTrace returns the incident's items with neither an action nor a
 	// "no action" decision, and its actions that address nothing.
 	FindTrace(ctx context.Context, incidentID int64) (*debrief.Trace, error)

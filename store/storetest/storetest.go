@@ -133,6 +133,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"EvidenceFilters", testEvidenceFilters},
 		{"TimelineState", testTimelineState},
 
+		{"CountActionsByIncident", testCountActionsByIncident},
 		{"TimesRoundTrip", testTimesRoundTrip},
 		{"TextRoundTrip", testTextRoundTrip},
 	}
