@@ -68,15 +68,23 @@ func (s *Service) FindAnalysis(ctx context.Context, incidentID int64) (*debrief.
 	if err != nil {
 		return nil, err
 	}
-	items, err := s.store.FindAnalysisItems(ctx, incidentID)
-	if err != nil {
+	return s.analysisOf(ctx, inc, true)
+}
+
+// analysisOf reads inc's analysis items and its team's categories; the
+// caller has decided access. Without any items it answers nil unless
+// empty is set (an editor wants the categories even then; a report leaves
+// the analysis out, and saves the read of the categories).
+func (s *Service) analysisOf(ctx context.Context, inc *debrief.Incident, empty bool) (*debrief.Analysis, error) {
+	items, err := s.store.FindAnalysisItems(ctx, inc.ID)
+	if err != nil || (len(items) == 0 && !empty) {
 		return nil, err
 	}
 	cats, err := s.categories(ctx, inc.Team)
 	if err != nil {
 		return nil, err
 	}
-	return &debrief.Analysis{IncidentID: incidentID, Items: items, Categories: cats}, nil
+	return &debrief.Analysis{IncidentID: inc.ID, Items: items, Categories: cats}, nil
 }
 
 // categories returns a team's fishbone categories, or the defaults.

@@ -11,15 +11,7 @@ import (
 // reportAnalysis returns the analysis a report carries: nil when the
 // incident has none, so exports of incidents without one do not change.
 func (s *Service) reportAnalysis(ctx context.Context, inc *debrief.Incident) (*debrief.Analysis, error) {
-	items, err := s.store.FindAnalysisItems(ctx, inc.ID)
-	if err != nil || len(items) == 0 {
-		return nil, err
-	}
-	cats, err := s.categories(ctx, inc.Team)
-	if err != nil {
-		return nil, err
-	}
-	return &debrief.Analysis{IncidentID: inc.ID, Items: items, Categories: cats}, nil
+	return s.analysisOf(ctx, inc, false)
 }
 
 // importAnalysis stores the analysis of an imported report, keeping its
