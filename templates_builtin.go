@@ -93,3 +93,13 @@ var LearningReviewTemplate = Template{
 
 // BuiltinTemplates are the templates every Debrief has.
 var BuiltinTemplates = []Template{DefaultTemplate, GoogleSRETemplate, MinorTemplate, LearningReviewTemplate}
+
+// BuiltinTemplate returns the built-in template of that name.
+func BuiltinTemplate(name string) (Template, bool) {
+	for _, t := range BuiltinTemplates {
+		if t.Name == name {
+			return t, true
+		}
+	}
+	return Template{}, false
+}

@@ -24,15 +24,13 @@ func templateObject(team, name string) object {
 	return object{typ: "template", id: team + "/" + name}
 }
 
+// builtinTemplate is a built-in template as version 1 of its name.
 func builtinTemplate(name string) (debrief.Template, bool) {
-	for _, t := range debrief.BuiltinTemplates {
-		if t.Name == name {
-			t.Version, t.Builtin = 1, true
-			t.Note = "Built into Debrief."
-			return t, true
-		}
+	t, ok := debrief.BuiltinTemplate(name)
+	if ok {
+		t.Version, t.Builtin, t.Note = 1, true, "Built into Debrief."
 	}
-	return debrief.Template{}, false
+	return t, ok
 }
 
 // scope returns the team of a template scope, nil for the organisation's.

@@ -133,18 +133,14 @@ func parseYAML(name string, content []byte) (*debrief.Template, error) {
 // the line.
 func yamlError(name string, err error) error {
 	msg := err.Error()
+	// A type error lists each problem; the first names the line.
+	if te := (*yaml.TypeError)(nil); errors.As(err, &te) && len(te.Errors) > 0 {
+		msg = "yaml: " + te.Errors[0]
+	}
 	if m := yamlLineRe.FindStringSubmatch(msg); m != nil {
 		line := 0
 		fmt.Sscanf(m[1], "%d", &line)
 		return &Error{Name: name, Line: line, Msg: strings.TrimSpace(m[2])}
-	}
-	if te := (*yaml.TypeError)(nil); errors.As(err, &te) && len(te.Errors) > 0 {
-		if m := yamlLineRe.FindStringSubmatch("yaml: " + te.Errors[0]); m != nil {
-			line := 0
-			fmt.Sscanf(m[1], "%d", &line)
-			return &Error{Name: name, Line: line, Msg: strings.TrimSpace(m[2])}
-		}
-		return &Error{Name: name, Msg: te.Errors[0]}
 	}
 	return &Error{Name: name, Msg: strings.TrimPrefix(msg, "yaml: ")}
 }

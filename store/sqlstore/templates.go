@@ -83,12 +83,8 @@ func idOr0(id *int64) int64 {
 }
 
 func builtin(name string) bool {
-	for _, b := range debrief.BuiltinTemplates {
-		if b.Name == name {
-			return true
-		}
-	}
-	return false
+	_, ok := debrief.BuiltinTemplate(name)
+	return ok
 }
 
 // FindTemplates returns stored template versions by scope (the
