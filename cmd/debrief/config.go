@@ -46,9 +46,12 @@ func newFlagSet(name string, cfg *config, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
-// parse reads environment variables for flags not given, then the flags.
+// parse reads the flags, wherever they stand among the arguments
+// ("export 42 --format json" as well as "export --format json 42"), then
+// environment variables for the flags not given. fs.Args() holds the
+// other arguments, in their order.
 func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
+	if err := fs.Parse(flagsFirst(fs, args)); err != nil {
 		return err
 	}
 	given := map[string]bool{}
@@ -91,4 +94,35 @@ func (c *config) logger(w io.Writer) (*slog.Logger, error) {
 		return slog.New(slog.NewJSONHandler(w, opts)), nil
 	}
 	return nil, usageError{fmt.Sprintf("--log-format %q: want text or json", c.logFormat)}
+}
+
+// flagsFirst moves the flags (and their values) before the other
+// arguments, which the flag package alone stops at. "--" ends the flags;
+// "-" alone is an argument (standard input).
+func flagsFirst(fs *flag.FlagSet, args []string) []string {
+	var flags, pos []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			return append(append(flags, "--"), append(pos, args[i+1:]...)...)
+		case strings.HasPrefix(a, "-") && a != "-":
+			flags = append(flags, a)
+			f := fs.Lookup(strings.TrimLeft(a, "-"))
+			if f == nil || strings.Contains(a, "=") || i+1 == len(args) {
+				continue
+			}
+			if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+				continue
+			}
+			flags = append(flags, args[i+1])
+			i++
+		default:
+			pos = append(pos, a)
+		}
+	}
+	if len(pos) > 0 {
+		flags = append(flags, "--")
+	}
+	return append(flags, pos...)
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"strings"
 	"testing"
 )
@@ -35,5 +36,34 @@ func TestSeverityScale(t *testing.T) {
 	}
 	if _, err := (&config{logFormat: "xml", logLevel: "info"}).logger(&bytes.Buffer{}); err == nil {
 		t.Error("log format xml accepted")
+	}
+}
+
+func TestFlagsAnywhere(t *testing.T) {
+	for _, args := range [][]string{
+		{"--format", "json", "42"},
+		{"42", "--format", "json"},
+		{"42", "--format=json"},
+		{"--all", "42", "--format", "json"},
+	} {
+		var cfg config
+		fs := newFlagSet("export", &cfg, io.Discard)
+		form := fs.String("format", "markdown", "")
+		fs.Bool("all", false, "")
+		if err := parse(fs, args); err != nil {
+			t.Fatalf("%q: %v", args, err)
+		}
+		if *form != "json" || len(fs.Args()) != 1 || fs.Arg(0) != "42" {
+			t.Errorf("%q: format %q, args %q", args, *form, fs.Args())
+		}
+	}
+	// After "--", and "-" alone, are arguments, not flags.
+	var cfg config
+	fs := newFlagSet("import", &cfg, io.Discard)
+	if err := parse(fs, []string{"-", "--", "--not-a-flag"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := fs.Args(); len(got) != 2 || got[0] != "-" || got[1] != "--not-a-flag" {
+		t.Errorf("args %q", got)
 	}
 }

@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/debrief-oss/debrief"
@@ -33,10 +31,10 @@ func runTemplate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	team := fs.String("team", "", "the team's slug; the organisation's when empty")
 	note := fs.String("note", "", "what changed, for the template's users (import; overrides the file's note)")
 	version := fs.Int64("version", 0, "the version to export; the newest when 0")
-	rest, err := parseInterspersed(fs, args[1:])
-	if err != nil {
+	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
+	rest := fs.Args()
 	need := map[string]int{"import": 1, "list": 0, "export": 1, "rules": 1}
 	n, ok := need[sub]
 	if !ok || len(rest) != n {
@@ -121,34 +119,4 @@ func fieldErr(file string, err error) error {
 		return fmt.Errorf("%s: %s: %s", file, f, debrief.ErrorMessage(err))
 	}
 	return fmt.Errorf("%s: %w", file, err)
-}
-
-// parseInterspersed parses flags that may come before or after the
-// positional arguments ("template import FILE --team payments"), which the
-// flag package alone stops at.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos, flags []string
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		switch {
-		case a == "--":
-			pos = append(pos, args[i+1:]...)
-			i = len(args)
-		case strings.HasPrefix(a, "-") && a != "-":
-			flags = append(flags, a)
-			name := strings.TrimLeft(a, "-")
-			if f := fs.Lookup(name); f != nil && !strings.Contains(a, "=") && i+1 < len(args) {
-				if bf, ok := f.Value.(interface{ IsBoolFlag() bool }); !ok || !bf.IsBoolFlag() {
-					flags = append(flags, args[i+1])
-					i++
-				}
-			}
-		default:
-			pos = append(pos, a)
-		}
-	}
-	if err := parse(fs, flags); err != nil {
-		return nil, err
-	}
-	return append(pos, fs.Args()...), nil
 }
